@@ -1,0 +1,161 @@
+/**
+ * The detector runtime: wires vector clocks, shadow state and rules together. A pure
+ * function of the events it is fed (fork, join, acquire, release, point, read, write);
+ * it imports nothing from Node or Vitest, so the thread trace merge can reuse it.
+ */
+import { EMPTY_CLOCK, joinClocks, withComponent, type VectorClock } from './vector-clock.js'
+import { dropEntry, entryOf, Location, putEntry, type AccessRecord, type PointRecord, type SpanRecord } from './shadow.js'
+import { historyCapacity, isEvicted } from './history.js'
+import { atomicityViolations } from './rules.js'
+import type { RaceRecord } from './race-record.js'
+
+/** Settings of one detector instance (one iteration). */
+export interface DetectorOptions {
+  /** GORACE history_size, 0..7. */
+  readonly historySize: number
+  /** Distinct races are kept once per key; the default key is the location's label. */
+  readonly raceKey?: (race: RaceRecord) => string
+  /** Called for each new distinct race (after it is stored). */
+  readonly onRace?: (race: RaceRecord) => void
+  /** At most this many distinct races are kept. */
+  readonly maxRaces?: number
+}
+
+/** A synchronisation object's clock (a mutex, a channel slot, …). */
+export class SyncClock {
+  vc: VectorClock = EMPTY_CLOCK
+}
+
+class WorkerState {
+  /** Own clock component; bumped after every release. */
+  clock = 1
+  /** Accesses so far. */
+  seq = 0
+  pointSeq = 0
+  lastPoint: PointRecord | undefined = undefined
+  constructor(
+    readonly id: number,
+    public vc: VectorClock,
+  ) {}
+}
+
+/** The id of the worker that exists from the start: the test body. */
+export const MAIN_WORKER = 0
+
+/** A happens-before race detector over logical workers. */
+export class Detector {
+  private readonly workers: WorkerState[] = [new WorkerState(MAIN_WORKER, EMPTY_CLOCK)]
+  private readonly found = new Map<string, RaceRecord>()
+  private readonly capacity: number
+  private nextLocation = 0
+
+  constructor(private readonly options: DetectorOptions) {
+    this.capacity = historyCapacity(options.historySize)
+  }
+
+  /** Distinct races found so far, in the order they were found. */
+  get races(): RaceRecord[] {
+    return [...this.found.values()]
+  }
+
+  /** Number of workers created so far, the test body included. */
+  get workerCount(): number {
+    return this.workers.length
+  }
+
+  /** A new location with a printed name; ids are sequential. */
+  location(label: string): Location {
+    return new Location(this.nextLocation++, label)
+  }
+
+  /** A new worker started by `parent`: everything `parent` did so far happens-before it. */
+  fork(parent: number): number {
+    const p = this.workers[parent]!
+    const id = this.workers.length
+    this.workers.push(new WorkerState(id, withComponent(p.vc, parent, p.clock)))
+    p.clock++
+    return id
+  }
+
+  /** `parent` joined `child`: everything `child` did happens-before what `parent` does next. */
+  join(parent: number, child: number): void {
+    const c = this.workers[child]!
+    const p = this.workers[parent]!
+    p.vc = joinClocks(p.vc, withComponent(c.vc, child, c.clock))
+    c.clock++
+  }
+
+  /** `worker` releases `sync`: what it did so far happens-before a later acquire. */
+  release(worker: number, sync: SyncClock): void {
+    const w = this.workers[worker]!
+    sync.vc = joinClocks(sync.vc, withComponent(w.vc, worker, w.clock))
+    w.clock++
+  }
+
+  /** `worker` acquires `sync`: every earlier release of it happens-before what follows. */
+  acquire(worker: number, sync: SyncClock): void {
+    const w = this.workers[worker]!
+    w.vc = joinClocks(w.vc, sync.vc)
+  }
+
+  /** `worker` passed a scheduling point (no ordering; remembered for reports). */
+  point(worker: number, label: string, stack?: string): void {
+    const w = this.workers[worker]!
+    w.lastPoint = { seq: ++w.pointSeq, stack, label }
+  }
+
+  /** `worker` read `loc` in `turn`. */
+  read(worker: number, loc: Location, turn: number, stack?: string): void {
+    const w = this.workers[worker]!
+    const seq = ++w.seq
+    const prev = entryOf(loc.reads, worker)
+    // Fast path: a read in the same turn with the same knowledge changes nothing.
+    if (prev !== undefined && prev.turn === turn && prev.vc === w.vc && prev.clock === w.clock && stack === undefined) {
+      return
+    }
+    putEntry(loc.reads, this.record(w, 'read', seq, turn, stack))
+  }
+
+  /** `worker` wrote `loc` in `turn`. */
+  write(worker: number, loc: Location, turn: number, stack?: string): void {
+    const w = this.workers[worker]!
+    const rec = this.record(w, 'write', ++w.seq, turn, stack)
+    const read = entryOf(loc.reads, worker)
+    let span: SpanRecord | undefined
+    if (read !== undefined) {
+      if (read.turn !== turn) {
+        const point = w.lastPoint !== undefined && w.lastPoint.seq > read.pointSeq ? w.lastPoint : undefined
+        span = { worker, read, write: rec, point }
+      }
+      dropEntry(loc.reads, worker)
+    }
+    const violations = atomicityViolations(loc, rec, span)
+    for (const v of violations) this.report(loc, rec, v.other, v.span)
+    putEntry(loc.writes, rec)
+    if (span !== undefined) putEntry(loc.spans, span)
+  }
+
+  private record(w: WorkerState, kind: 'read' | 'write', seq: number, turn: number, stack: string | undefined): AccessRecord {
+    return { worker: w.id, kind, seq, turn, clock: w.clock, vc: w.vc, pointSeq: w.pointSeq, stack }
+  }
+
+  private report(location: Location, current: AccessRecord, previous: AccessRecord, span: SpanRecord): void {
+    const race: RaceRecord = {
+      rule: 'atomicity',
+      location,
+      current,
+      previous,
+      span,
+      previousEvicted: this.evicted(previous),
+      readEvicted: this.evicted(span.read),
+    }
+    const key = this.options.raceKey?.(race) ?? location.label
+    if (this.found.has(key) || this.found.size >= (this.options.maxRaces ?? 1000)) return
+    this.found.set(key, race)
+    this.options.onRace?.(race)
+  }
+
+  private evicted(access: AccessRecord): boolean {
+    return isEvicted(this.workers[access.worker]!.seq, access.seq, this.capacity)
+  }
+}

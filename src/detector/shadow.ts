@@ -1,0 +1,91 @@
+/**
+ * Shadow state: what the detector remembers about one location (an object's property,
+ * an array index, a Map entry, a collection's shape). Only the latest access of each kind
+ * per worker is kept, which is enough because program order makes earlier ones redundant
+ * (if a worker's latest write is ordered before some event, so are all its earlier writes).
+ */
+import type { VectorClock } from './vector-clock.js'
+
+/** A scheduling point a worker passed: used to say where it awaited between read and write. */
+export interface PointRecord {
+  /** The worker's running count of scheduling points. */
+  readonly seq: number
+  /** The captured stack, when stacks were being captured. */
+  readonly stack: string | undefined
+  /** What the point was, for example `scheduled audit()`. */
+  readonly label: string
+}
+
+/** One recorded access. */
+export interface AccessRecord {
+  readonly worker: number
+  readonly kind: 'read' | 'write'
+  /** The worker's access counter at this access (for history eviction and replay). */
+  readonly seq: number
+  /** The turn (synchronous segment) the access ran in. */
+  readonly turn: number
+  /** The worker's own clock component at the access. */
+  readonly clock: number
+  /** The worker's vector clock snapshot at the access (own component may be stale). */
+  readonly vc: VectorClock
+  /** The worker's scheduling-point count at the access. */
+  readonly pointSeq: number
+  readonly stack: string | undefined
+}
+
+/** A read-then-write of one location by one worker across turns: the span another write may break. */
+export interface SpanRecord {
+  /** The worker that read and wrote. */
+  readonly worker: number
+  readonly read: AccessRecord
+  readonly write: AccessRecord
+  /** The last scheduling point the worker passed between the read and the write, if any. */
+  readonly point: PointRecord | undefined
+}
+
+/** The shadow cell of one location. */
+export class Location {
+  /** Per worker: its last read since its own last write of this location. */
+  reads: AccessRecord[] = []
+  /** Per worker: its last write. */
+  writes: AccessRecord[] = []
+  /** Per worker: its last read-await-write span. */
+  spans: SpanRecord[] = []
+
+  /**
+   * @param id  sequential number, stable across replays of a deterministic iteration
+   * @param label  the printed name, for example `svc.balances.get("merchant-1")`
+   */
+  constructor(
+    readonly id: number,
+    readonly label: string,
+  ) {}
+}
+
+/** The entry of `worker` in a per-worker list, or undefined. */
+export function entryOf<T extends { readonly worker: number }>(list: readonly T[], worker: number): T | undefined {
+  for (let i = 0; i < list.length; i++) if (list[i]!.worker === worker) return list[i]
+  return undefined
+}
+
+/** Replace or add the entry of `record.worker`. */
+export function putEntry<T extends { readonly worker: number }>(list: T[], record: T): void {
+  for (let i = 0; i < list.length; i++) {
+    if (list[i]!.worker === record.worker) {
+      list[i] = record
+      return
+    }
+  }
+  list.push(record)
+}
+
+/** Remove the entry of `worker`, if any. */
+export function dropEntry<T extends { readonly worker: number }>(list: T[], worker: number): void {
+  for (let i = 0; i < list.length; i++) {
+    if (list[i]!.worker === worker) {
+      list[i] = list[list.length - 1]!
+      list.pop()
+      return
+    }
+  }
+}

@@ -1,0 +1,11 @@
+/** What test files import: `import { concurrentTest, Mutex } from 'vitest-race'`. Re-exports only. */
+export { concurrentTest, type ConcurrentBody, type ConcurrentTestOptions } from './runtime/concurrent-test.js'
+export type { ConcurrentContext } from './runtime/test-context.js'
+export { track } from './runtime/track-anywhere.js'
+export { Mutex } from './sync/mutex.js'
+export { DataRaceError, PreviousAccess } from './report/data-race-error.js'
+export type { RaceReport, ReportAccess, ReportWorker } from './report/race-report.js'
+export type { Frame } from './report/frames.js'
+export { PrivateFieldsError } from './runtime/private-fields.js'
+export { WorkerCancelledError } from './runtime/scheduler.js'
+export { RaceOptionError, type RaceOptions, type RaceSettings } from './options.js'

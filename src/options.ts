@@ -1,0 +1,129 @@
+/**
+ * The one place where user options become settings (STYLE: fast-check's
+ * QualifiedParameters). Layers, later ones winning: defaults, plugin options,
+ * `VITEST_RACE`, per-test options. Every bad field is one clear error naming the option,
+ * the value, where it came from and what is allowed.
+ */
+import { HISTORY_SIZE_MAX, HISTORY_SIZE_MIN } from './detector/history.js'
+
+/** Options a user passes to `race()` in vitest.config.ts or as the last argument of `concurrentTest`. */
+export interface RaceOptions {
+  /** How many times the body runs, each under a different schedule (default 50). */
+  iterations?: number
+  /** The seed of the first iteration; a failing iteration prints the seed that replays it. Number or `'0x5eed1'`. */
+  seed?: number | string
+  /** Vitest's timeout for the whole test (all iterations), in ms. */
+  timeout?: number
+  /** GORACE history_size, 0..7: each worker keeps the stacks of its last 2^n × 1024 accesses (default 1). */
+  historySize?: number
+}
+
+/** Fully resolved settings; every field has a value. */
+export interface RaceSettings {
+  /** Race mode: the detector runs (VITEST_RACE=1). Otherwise stress mode: workers and perturbation only. */
+  readonly race: boolean
+  readonly iterations: number
+  /** Undefined: a random seed per run. */
+  readonly seed: number | undefined
+  readonly timeout: number | undefined
+  readonly historySize: number
+  /** The project root: paths in reports are relative to it. */
+  readonly root: string
+}
+
+/** Where an option value came from, for error messages. */
+export type OptionSource = 'race() plugin options' | 'VITEST_RACE' | 'concurrentTest options'
+
+/** A bad option value. */
+export class RaceOptionError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'RaceOptionError'
+  }
+}
+
+/** The defaults, with race mode off. */
+export const DEFAULT_SETTINGS: RaceSettings = Object.freeze({
+  race: false,
+  iterations: 50,
+  seed: undefined,
+  timeout: undefined,
+  historySize: 1,
+  root: '',
+})
+
+function fail(source: OptionSource, option: string, value: unknown, allowed: string): never {
+  const shown = typeof value === 'string' ? JSON.stringify(value) : String(value)
+  throw new RaceOptionError(`vitest-race: ${option} = ${shown} (from ${source}) is not valid: ${allowed}.`)
+}
+
+function integerIn(source: OptionSource, option: string, value: unknown, min: number, max: number): number {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
+    fail(source, option, value, max === Number.MAX_SAFE_INTEGER ? `expected an integer ≥ ${min}` : `expected an integer from ${min} to ${max}`)
+  }
+  return n
+}
+
+/** Parse a seed: a non-negative 32-bit integer, decimal or 0x-hex. */
+export function parseSeed(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 && value <= 0xffffffff ? value : undefined
+  if (typeof value !== 'string' || !/^(0x[0-9a-f]+|\d+)$/i.test(value.trim())) return undefined
+  const n = Number(value.trim())
+  return Number.isSafeInteger(n) && n <= 0xffffffff ? n : undefined
+}
+
+const KNOWN: Record<keyof RaceOptions, true> = { iterations: true, seed: true, timeout: true, historySize: true }
+
+/** Apply one layer of user options over `base`, validating each field. */
+export function applyOptions(base: RaceSettings, options: RaceOptions | undefined, source: OptionSource): RaceSettings {
+  if (options === undefined) return base
+  if (typeof options !== 'object' || options === null) fail(source, 'options', options, 'expected an object')
+  const out: { -readonly [K in keyof RaceSettings]: RaceSettings[K] } = { ...base }
+  for (const key of Object.keys(options)) {
+    if (!(key in KNOWN)) fail(source, key, (options as Record<string, unknown>)[key], `unknown option; known options are ${Object.keys(KNOWN).join(', ')}`)
+  }
+  if (options.iterations !== undefined) out.iterations = integerIn(source, 'iterations', options.iterations, 1, Number.MAX_SAFE_INTEGER)
+  if (options.historySize !== undefined) out.historySize = integerIn(source, 'historySize', options.historySize, HISTORY_SIZE_MIN, HISTORY_SIZE_MAX)
+  if (options.timeout !== undefined) out.timeout = integerIn(source, 'timeout', options.timeout, 1, Number.MAX_SAFE_INTEGER)
+  if (options.seed !== undefined) {
+    const seed = parseSeed(options.seed)
+    if (seed === undefined) fail(source, 'seed', options.seed, 'expected an integer from 0 to 0xffffffff, decimal or 0x-hex')
+    out.seed = seed
+  }
+  return Object.freeze(out)
+}
+
+/** GORACE-style names in `VITEST_RACE`, mapped to option names. */
+const ENV_KEYS: Record<string, keyof RaceOptions> = {
+  history_size: 'historySize',
+  seed: 'seed',
+  iterations: 'iterations',
+}
+
+/**
+ * Read `VITEST_RACE`: unset, empty, `0` or `false` leave race mode off; `1` or `true` turn it
+ * on; a GORACE-style string such as `"history_size=2 seed=0x5eed1"` turns it on with options.
+ */
+export function applyRaceEnv(base: RaceSettings, env: string | undefined): RaceSettings {
+  const text = (env ?? '').trim()
+  if (text === '' || text === '0' || text === 'false') return base
+  if (text === '1' || text === 'true') return Object.freeze({ ...base, race: true })
+  const options: Record<string, string> = {}
+  for (const part of text.split(/\s+/)) {
+    const eq = part.indexOf('=')
+    const name = eq < 0 ? part : part.slice(0, eq)
+    const option = ENV_KEYS[name]
+    if (eq < 0 || option === undefined) {
+      fail('VITEST_RACE', name, eq < 0 ? part : part.slice(eq + 1), `expected 1, or space-separated name=value pairs with names ${Object.keys(ENV_KEYS).join(', ')}`)
+    }
+    options[option] = part.slice(eq + 1)
+  }
+  return Object.freeze({ ...applyOptions(base, options as RaceOptions, 'VITEST_RACE'), race: true })
+}
+
+/** Resolve plugin options and the environment (run once in Vitest's main process). */
+export function resolveRunSettings(plugin: RaceOptions | undefined, env: string | undefined, root: string): RaceSettings {
+  const fromPlugin = applyOptions(DEFAULT_SETTINGS, plugin, 'race() plugin options')
+  return Object.freeze({ ...applyRaceEnv(fromPlugin, env), root })
+}

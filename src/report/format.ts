@@ -1,0 +1,89 @@
+/**
+ * The Go-style two-access report, as text. A pure function of a RaceReport: no Vitest, no
+ * Node, no colour decisions of its own (a `Paint` is passed in). No line starts with `at `,
+ * or Vitest would take it for a stack frame (DESIGN §8).
+ */
+import { frameLocation, type Frame } from './frames.js'
+import type { RaceReport, ReportAccess, ReportWorker } from './race-report.js'
+
+/** How text parts are coloured; `plainPaint` leaves them alone. */
+export interface Paint {
+  readonly header: (s: string) => string
+  readonly location: (s: string) => string
+  readonly path: (s: string) => string
+  readonly dim: (s: string) => string
+}
+
+export const plainPaint: Paint = { header: (s) => s, location: (s) => s, path: (s) => s, dim: (s) => s }
+
+/** Settings of the formatter. */
+export interface FormatOptions {
+  /** Removed from the start of every path (GORACE strip_path_prefix; default the project root). */
+  readonly stripPathPrefix: string
+  readonly paint?: Paint
+}
+
+export const SEPARATOR = '=================='
+export const FAILED_TO_RESTORE = '[failed to restore the stack]'
+
+/** `worker 3`, or `the test body` for worker 0. */
+export function workerName(worker: number): string {
+  return worker === 0 ? 'the test body' : `worker ${worker}`
+}
+
+function capitalized(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1)
+}
+
+function frameLines(frames: readonly Frame[] | null, o: FormatOptions, paint: Paint): string[] {
+  if (frames === null || frames.length === 0) return [`  ${FAILED_TO_RESTORE}`]
+  return frames.map((f) => `  ${f.fn === undefined ? '' : `${f.fn}  `}${paint.path(frameLocation(f, o.stripPathPrefix))}`)
+}
+
+function accessHeader(prefix: string, a: ReportAccess, location: string, paint: Paint): string {
+  const kind = a.kind === 'write' ? 'write' : 'read'
+  const verb = prefix === '' ? capitalized(kind) : `${prefix} ${kind}`
+  return `${verb} at ${paint.location(location)} by ${workerName(a.worker)}:`
+}
+
+function spanLine(r: RaceReport, o: FormatOptions, paint: Paint): string {
+  const who = capitalized(workerName(r.span.worker))
+  const at = (f: Frame | null) => (f === null ? 'a place whose stack could not be restored' : paint.path(frameLocation(f, o.stripPathPrefix)))
+  const awaited =
+    r.span.awaitedAt !== null
+      ? ` and awaited at ${at(r.span.awaitedAt)}${r.span.awaited !== undefined ? ` (${r.span.awaited})` : ''}`
+      : r.span.awaited !== undefined
+        ? ` and awaited (${r.span.awaited})`
+        : ' and awaited'
+  return `${who} read it at ${at(r.span.readAt)}${awaited} before writing.`
+}
+
+function workerLine(w: ReportWorker, o: FormatOptions, paint: Paint): string {
+  if (w.worker === 0) return ''
+  const where = w.createdAt === null || w.createdAt.length === 0 ? FAILED_TO_RESTORE : paint.path(frameLocation(w.createdAt[0]!, o.stripPathPrefix))
+  const index = w.fanOut === undefined ? '' : `fanOut index ${w.fanOut.index} of ${w.fanOut.size}, `
+  return `${capitalized(workerName(w.worker))} (${index}${w.state}) created at: ${where}`
+}
+
+/** One report, as lines between two separators. */
+export function formatRace(r: RaceReport, o: FormatOptions): string {
+  const paint = o.paint ?? plainPaint
+  const lines = [
+    SEPARATOR,
+    paint.header('WARNING: DATA RACE'),
+    accessHeader('', r.current, r.location, paint),
+    ...frameLines(r.current.frames, o, paint),
+    accessHeader('Previous', r.previous, r.location, paint),
+    ...frameLines(r.previous.frames, o, paint),
+    spanLine(r, o, paint),
+    ...r.workers.map((w) => workerLine(w, o, paint)).filter((l) => l !== ''),
+    paint.dim(`Replay: ${r.replay}`),
+    SEPARATOR,
+  ]
+  return lines.join('\n')
+}
+
+/** Several reports, one after another, as the message of one error. */
+export function formatRaces(reports: readonly RaceReport[], o: FormatOptions): string {
+  return reports.map((r) => formatRace(r, o)).join('\n')
+}

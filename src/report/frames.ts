@@ -1,0 +1,65 @@
+/** Stack frames: parsing V8 stack text and choosing the frames a report shows. Pure. */
+
+/** One frame of a stack. */
+export interface Frame {
+  /** The function, for example `BalanceService.debit`; undefined for anonymous code. */
+  readonly fn: string | undefined
+  /** An absolute path, or a URL for non-file modules. */
+  readonly file: string
+  readonly line: number
+  readonly column: number
+}
+
+const WITH_FN = /^\s*at (?:async )?(.*?) \((.+):(\d+):(\d+)\)$/
+const BARE = /^\s*at (?:async )?(.+):(\d+):(\d+)$/
+
+function cleanFile(file: string): string {
+  return file.startsWith('file://') ? decodeURIComponent(file.slice('file://'.length)) : file
+}
+
+/** The frames of a V8 stack text (lines that are not frames are skipped). */
+export function parseStack(stack: string): Frame[] {
+  const frames: Frame[] = []
+  for (const line of stack.split('\n')) {
+    let m = WITH_FN.exec(line)
+    if (m !== null) {
+      const fn = m[1]!.replace(/^new /, '')
+      frames.push({ fn: fn === '<anonymous>' ? undefined : fn, file: cleanFile(m[2]!), line: Number(m[3]), column: Number(m[4]) })
+      continue
+    }
+    m = BARE.exec(line)
+    if (m !== null) frames.push({ fn: undefined, file: cleanFile(m[1]!), line: Number(m[2]), column: Number(m[3]) })
+  }
+  return frames
+}
+
+/** Whether a frame belongs to the user's code: not Node's, not node_modules, not under `excluded` folders. */
+export function isUserFrame(frame: Frame, excluded: readonly string[]): boolean {
+  const f = frame.file
+  if (f.startsWith('node:') || f.includes('/node_modules/') || !f.includes('/')) return false
+  for (const dir of excluded) if (f.startsWith(dir)) return false
+  return true
+}
+
+/** The user's frames of a stack text. */
+export function userFrames(stack: string, excluded: readonly string[]): Frame[] {
+  return parseStack(stack).filter((f) => isUserFrame(f, excluded))
+}
+
+/** The lines of a V8 stack text whose frames belong to the user (for an Error's `stack`). */
+export function userStackLines(stack: string, excluded: readonly string[]): string[] {
+  return stack.split('\n').filter((line) => {
+    const frames = parseStack(line)
+    return frames.length === 1 && isUserFrame(frames[0]!, excluded)
+  })
+}
+
+/** `file:line:col` with `prefix` removed from the path. */
+export function frameLocation(frame: Frame, prefix: string): string {
+  let file = frame.file
+  if (prefix !== '' && file.startsWith(prefix)) {
+    file = file.slice(prefix.length)
+    if (file.startsWith('/')) file = file.slice(1)
+  }
+  return `${file}:${frame.line}:${frame.column}`
+}

@@ -1,0 +1,41 @@
+/** A race as the report shows it: plain data built from a detector record and stacks. */
+import type { Frame } from './frames.js'
+
+/** One of the two accesses. */
+export interface ReportAccess {
+  readonly kind: 'read' | 'write'
+  /** 0 is the test body. */
+  readonly worker: number
+  /** The user's frames, innermost first; null when the stack could not be restored. */
+  readonly frames: readonly Frame[] | null
+}
+
+/** Where a worker came from. */
+export interface ReportWorker {
+  readonly worker: number
+  /** `finished`, `running`, `failed`, `cancelled`. */
+  readonly state: string
+  /** The fanOut or spawn call site, innermost first; null when unknown. */
+  readonly createdAt: readonly Frame[] | null
+  /** Its index within its fanOut, and the fanOut's size. */
+  readonly fanOut: { readonly index: number; readonly size: number } | undefined
+}
+
+/** Everything one report says. */
+export interface RaceReport {
+  /** The printed name of the location, for example `svc.balances.get("merchant-1")`. */
+  readonly location: string
+  readonly current: ReportAccess
+  readonly previous: ReportAccess
+  /** The worker whose read-await-write span was broken, where it read, and where it awaited. */
+  readonly span: {
+    readonly worker: number
+    readonly readAt: Frame | null
+    readonly awaitedAt: Frame | null
+    /** What it awaited, for example `scheduled audit()`; undefined when no scheduling point was seen. */
+    readonly awaited: string | undefined
+  }
+  readonly workers: readonly ReportWorker[]
+  /** The command that replays the failing iteration. */
+  readonly replay: string
+}

@@ -1,0 +1,101 @@
+/**
+ * One iteration of a concurrentTest body: its detector (race mode), scheduler, tracker and
+ * workers, assembled in one place and handed explicitly to what needs them.
+ */
+import { Detector, MAIN_WORKER, type DetectorOptions } from '../detector/detector.js'
+import type { Location } from '../detector/shadow.js'
+import type { RaceSettings } from '../options.js'
+import { currentContext } from './context.js'
+import { Random } from './random.js'
+import { RandomStrategy, Scheduler } from './scheduler.js'
+import { captureStack } from './stacks.js'
+import { Tracker, type AccessSink } from './track.js'
+import { currentTurn } from './turns.js'
+
+/** Which accesses capture a stack: those of locations with these labels, or all. */
+export type CapturePlan = { readonly labels: ReadonlySet<string> } | 'all'
+
+/** What is known about a worker, for reports. */
+export interface WorkerInfo {
+  readonly id: number
+  /** The stack of the fanOut or spawn call, captured in race mode. */
+  readonly createdAt: string | undefined
+  readonly fanOut: { readonly index: number; readonly size: number } | undefined
+  state: 'running' | 'finished' | 'failed' | 'cancelled'
+  /** What it threw, when it failed. */
+  error: unknown
+  /** Whether anything consumed its outcome (a fanOut, an await of its spawn handle). */
+  observed: boolean
+}
+
+export class IterationRun implements AccessSink {
+  readonly detector: Detector | undefined
+  readonly scheduler: Scheduler
+  readonly tracker: Tracker
+  readonly workers = new Map<number, WorkerInfo>()
+  /** Completion of every worker started, for the end of the iteration. */
+  readonly settled: Promise<unknown>[] = []
+  readonly recording: boolean
+  private nextWorker = MAIN_WORKER + 1
+
+  constructor(
+    readonly settings: RaceSettings,
+    readonly seed: number,
+    readonly capture: CapturePlan | undefined,
+    detectorOptions: Omit<DetectorOptions, 'historySize'> = {},
+  ) {
+    this.detector = settings.race ? new Detector({ ...detectorOptions, historySize: settings.historySize }) : undefined
+    this.recording = this.detector !== undefined
+    this.scheduler = new Scheduler(new RandomStrategy(new Random(seed)))
+    this.tracker = new Tracker(this)
+    this.workers.set(MAIN_WORKER, { id: MAIN_WORKER, createdAt: undefined, fanOut: undefined, state: 'running', error: undefined, observed: true })
+  }
+
+  location(label: string): Location {
+    return this.detector!.location(label)
+  }
+
+  read(loc: Location): void {
+    const ctx = currentContext()
+    if (ctx === undefined || ctx.run !== this) return
+    this.detector!.read(ctx.worker, loc, currentTurn(), this.stackFor(loc))
+  }
+
+  write(loc: Location): void {
+    const ctx = currentContext()
+    if (ctx === undefined || ctx.run !== this) return
+    this.detector!.write(ctx.worker, loc, currentTurn(), this.stackFor(loc))
+  }
+
+  private stackFor(loc: Location): string | undefined {
+    const c = this.capture
+    if (c === undefined || (c !== 'all' && !c.labels.has(loc.label))) return undefined
+    return captureStack()
+  }
+
+  /** `worker` reaches a scheduling point. */
+  point(worker: number, label: string): Promise<void> {
+    this.detector?.point(worker, label, this.capture === undefined ? undefined : captureStack())
+    return this.scheduler.point(worker, label)
+  }
+
+  /** A new worker started by `parent`; everything `parent` did so far happens-before it. */
+  newWorker(parent: number, info: Pick<WorkerInfo, 'createdAt' | 'fanOut'>): number {
+    const id = this.detector !== undefined ? this.detector.fork(parent) : this.nextWorker
+    this.nextWorker = id + 1
+    this.workers.set(id, { ...info, id, state: 'running', error: undefined, observed: false })
+    this.scheduler.add(id)
+    return id
+  }
+
+  /** A worker that failed while nothing awaited it: its error would otherwise be lost. */
+  unobservedFailure(): WorkerInfo | undefined {
+    for (const w of this.workers.values()) if (w.state === 'failed' && !w.observed) return w
+    return undefined
+  }
+
+  /** `parent` joined `child`. */
+  join(parent: number, child: number): void {
+    this.detector?.join(parent, child)
+  }
+}

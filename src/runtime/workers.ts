@@ -1,0 +1,212 @@
+/**
+ * Logical async workers: `fanOut`, `spawn`, and the scheduling points a worker passes
+ * (`pause()`, `scheduled(fn)` settlements). Fork and join are happens-before edges:
+ * everything the parent did before starting a worker happens-before the worker's first
+ * step, and a worker's last step happens-before whatever follows the await that joined it.
+ */
+import { safeApply } from './builtins.js'
+import { currentContext, runAs } from './context.js'
+import type { IterationRun, WorkerInfo } from './iteration.js'
+import { WorkerCancelledError } from './scheduler.js'
+import { captureStack } from './stacks.js'
+
+const promiseThen = Promise.prototype.then
+
+/** A started worker. */
+interface Started<T> {
+  readonly id: number
+  readonly info: WorkerInfo
+  readonly done: Promise<T>
+}
+
+function callerOf(run: IterationRun, api: string): number {
+  const ctx = currentContext()
+  if (ctx === undefined || ctx.run !== run) {
+    throw new Error(`vitest-race: ${api} must be called while its concurrentTest body runs (from the body or one of its workers)`)
+  }
+  return ctx.worker
+}
+
+function start<T>(run: IterationRun, parent: number, fn: () => T | Promise<T>, info: Pick<WorkerInfo, 'createdAt' | 'fanOut'>): Started<Awaited<T>> {
+  const id = run.newWorker(parent, info)
+  const state = run.workers.get(id)!
+  const done = runAs({ run, worker: id }, async (): Promise<Awaited<T>> => {
+    try {
+      await run.point(id, 'start')
+      const value = await fn()
+      state.state = 'finished'
+      return value
+    } catch (e) {
+      state.state = e instanceof WorkerCancelledError ? 'cancelled' : 'failed'
+      state.error = e
+      throw e
+    } finally {
+      run.scheduler.finish(id)
+    }
+  })
+  // Kept for the end of the iteration; the handler also stops an unawaited failure from
+  // becoming an unhandled rejection (the iteration reports it instead).
+  run.settled.push(safeApply(promiseThen, done, [undefined, () => undefined]) as Promise<unknown>)
+  return { id, info: state, done }
+}
+
+/** Marks `error` with the worker that threw it, without hiding its own message and stack. */
+export function attributeToWorker(error: unknown, info: WorkerInfo): Error {
+  const where = `worker ${info.id}${info.fanOut === undefined ? '' : ` (fanOut index ${info.fanOut.index} of ${info.fanOut.size})`}`
+  if (!(error instanceof Error)) return new Error(`vitest-race: ${where} threw ${String(error)}`, { cause: error })
+  const note = `\n  thrown by ${where}`
+  if (!error.message.endsWith(note)) {
+    const before = `${error.name}: ${error.message}`
+    error.message += note
+    if (typeof error.stack === 'string' && error.stack.startsWith(before)) {
+      error.stack = `${error.name}: ${error.message}${error.stack.slice(before.length)}`
+    }
+  }
+  return error
+}
+
+/**
+ * Start `n` workers running `fn(index, signal)`; resolve to their results in index order.
+ * If one throws, the others are cancelled (`signal` aborts and they fail at their next
+ * scheduling point) and the promise rejects with that error, saying which worker threw.
+ */
+export async function fanOut<T>(run: IterationRun, n: number, fn: (index: number, signal: AbortSignal) => T | Promise<T>): Promise<Awaited<T>[]> {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+    throw new RangeError(`vitest-race: fanOut(n, fn): n = ${String(n)} is not valid: expected an integer ≥ 1`)
+  }
+  if (typeof fn !== 'function') {
+    throw new TypeError(`vitest-race: fanOut(n, fn): fn must be a function, got ${typeof fn}`)
+  }
+  const caller = callerOf(run, 'fanOut')
+  const createdAt = run.recording ? captureStack() : undefined
+  const abort = new AbortController()
+  const children: Started<Awaited<T>>[] = []
+  for (let i = 0; i < n; i++) {
+    children.push(start(run, caller, () => fn(i, abort.signal), { createdAt, fanOut: { index: i, size: n } }))
+    children[i]!.info.observed = true
+  }
+  const resume = run.scheduler.waiting(caller, `fanOut(${n})`)
+  let failure: { error: unknown; child: Started<Awaited<T>> } | undefined
+  const results: Awaited<T>[] = new Array(n)
+  await new Promise<void>((resolve) => {
+    let remaining = n
+    const settle = () => {
+      if (--remaining === 0) resolve()
+    }
+    for (const [i, child] of children.entries()) {
+      safeApply(promiseThen, child.done, [
+        (value: Awaited<T>) => {
+          results[i] = value
+          settle()
+        },
+        (error: unknown) => {
+          if (failure === undefined && !(error instanceof WorkerCancelledError)) {
+            failure = { error, child }
+            abort.abort(error)
+            run.scheduler.cancel(children.filter((c) => c !== child).map((c) => c.id))
+          }
+          settle()
+        },
+      ])
+    }
+  })
+  resume()
+  for (const child of children) run.join(caller, child.id)
+  if (failure !== undefined) throw attributeToWorker(failure.error, failure.child.info)
+  return results
+}
+
+/**
+ * The promise `spawn` returns. Awaiting it (or calling `then`) joins the worker: the join
+ * edge goes to whichever worker called `then`, when its callback runs.
+ */
+export class WorkerHandle<T> extends Promise<T> {
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise
+  }
+
+  private joinInfo: { run: IterationRun; child: number; finished: () => boolean } | undefined
+
+  /** Used by spawn only. */
+  static of<T>(run: IterationRun, child: Started<T>): WorkerHandle<T> {
+    let finished = false
+    const handle = new WorkerHandle<T>((resolve, reject) => {
+      safeApply(promiseThen, child.done, [
+        (v: T) => {
+          finished = true
+          resolve(v)
+        },
+        (e: unknown) => {
+          finished = true
+          reject(e)
+        },
+      ])
+    })
+    handle.joinInfo = { run, child: child.id, finished: () => finished }
+    return handle
+  }
+
+  override then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    const info = this.joinInfo
+    const ctx = currentContext()
+    if (info !== undefined) info.run.workers.get(info.child)!.observed = true
+    if (info === undefined || ctx === undefined || ctx.run !== info.run) return super.then(onFulfilled, onRejected)
+    const resume = info.finished() ? () => {} : info.run.scheduler.waiting(ctx.worker, `join worker ${info.child}`)
+    const joined = () => {
+      resume()
+      info.run.join(ctx.worker, info.child)
+    }
+    return super.then(
+      (v) => {
+        joined()
+        return onFulfilled ? onFulfilled(v) : (v as unknown as R1)
+      },
+      (e: unknown) => {
+        joined()
+        if (onRejected) return onRejected(e)
+        throw e
+      },
+    )
+  }
+}
+
+/** Start one worker; awaiting the returned promise joins it. */
+export function spawn<T>(run: IterationRun, fn: () => T | Promise<T>): WorkerHandle<Awaited<T>> {
+  if (typeof fn !== 'function') throw new TypeError(`vitest-race: spawn(fn): fn must be a function, got ${typeof fn}`)
+  const caller = callerOf(run, 'spawn')
+  const createdAt = run.recording ? captureStack() : undefined
+  return WorkerHandle.of(run, start(run, caller, fn, { createdAt, fanOut: undefined }))
+}
+
+/** A scheduling point in the current worker (a no-op in the test body). */
+export function pause(run: IterationRun): Promise<void> {
+  const ctx = currentContext()
+  if (ctx === undefined || ctx.run !== run) return Promise.resolve()
+  return run.point(ctx.worker, 'pause()')
+}
+
+/** `fn` wrapped so that its settling (fulfilled or rejected) becomes a scheduling point. */
+export function scheduled<A extends unknown[], R>(run: IterationRun, fn: (...args: A) => R | Promise<R>): (...args: A) => Promise<R> {
+  if (typeof fn !== 'function') throw new TypeError(`vitest-race: scheduled(fn): fn must be a function, got ${typeof fn}`)
+  const label = fn.name === '' ? 'a scheduled call' : `scheduled ${fn.name}()`
+  const settle = async () => {
+    const ctx = currentContext()
+    if (ctx !== undefined && ctx.run === run) await run.point(ctx.worker, label)
+  }
+  const wrapped = async function (this: unknown, ...args: A): Promise<R> {
+    let result: R
+    try {
+      result = await safeApply(fn, this, args)
+    } catch (e) {
+      await settle()
+      throw e
+    }
+    await settle()
+    return result
+  }
+  Object.defineProperty(wrapped, 'name', { value: fn.name })
+  return wrapped
+}
