@@ -28,8 +28,11 @@ node -e '
   pkg.devDependencies.vitest = "^5.1.0"
   pkg.devDependencies["@types/node"] = "^24.0.0"
   fs.writeFileSync("package.json", JSON.stringify(pkg, null, 2) + "\n")
+  const ex = JSON.parse(fs.readFileSync("example-project/package.json", "utf8"))
+  ex.devDependencies.vitest = "^5.1.0"
+  fs.writeFileSync("example-project/package.json", JSON.stringify(ex, null, 2) + "\n")
 '
-rm -f package-lock.json
+rm -f package-lock.json example-project/package-lock.json
 npm install --no-audit --no-fund --loglevel=error >/dev/null
 echo "== Vitest $(node_modules/.bin/vitest --version | cut -d' ' -f1) on Node $(node --version)"
 node_modules/.bin/vitest run "$@"

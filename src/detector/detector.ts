@@ -4,7 +4,7 @@
  * it imports nothing from Node or Vitest, so the thread trace merge can reuse it.
  */
 import { EMPTY_CLOCK, joinClocks, withComponent, type VectorClock } from './vector-clock.js'
-import { dropEntry, entryOf, Location, putEntry, type AccessRecord, type PointRecord, type SpanRecord } from './shadow.js'
+import { Access, dropEntry, entryOf, Location, putEntry, type AccessRecord, type PointRecord, type SpanRecord } from './shadow.js'
 import { historyCapacity, isEvicted } from './history.js'
 import { atomicityViolations } from './rules.js'
 import type { RaceRecord } from './race-record.js'
@@ -109,37 +109,66 @@ export class Detector {
     const w = this.workers[worker]!
     const seq = ++w.seq
     const prev = entryOf(loc.reads, worker)
-    // Fast path: a read in the same turn with the same knowledge changes nothing.
-    if (prev !== undefined && prev.turn === turn && prev.vc === w.vc && prev.clock === w.clock && stack === undefined) {
+    if (prev === undefined) {
+      loc.reads.push(this.record(w, 'read', seq, turn, stack))
       return
     }
-    putEntry(loc.reads, this.record(w, 'read', seq, turn, stack))
+    // Fast path: a live read in the same turn with the same knowledge; the new one changes nothing.
+    if (prev.live && prev.turn === turn && prev.vc === w.vc && prev.clock === w.clock && stack === undefined) return
+    // Records in the read list are never pinned (a span takes its read out of the list): reuse.
+    this.refill(prev, w, seq, turn, stack)
   }
 
   /** `worker` wrote `loc` in `turn`. */
   write(worker: number, loc: Location, turn: number, stack?: string): void {
     const w = this.workers[worker]!
-    const rec = this.record(w, 'write', ++w.seq, turn, stack)
+    const seq = ++w.seq
     const read = entryOf(loc.reads, worker)
-    let span: SpanRecord | undefined
-    if (read !== undefined) {
-      if (read.turn !== turn) {
-        const point = w.lastPoint !== undefined && w.lastPoint.seq > read.pointSeq ? w.lastPoint : undefined
-        span = { worker, read, write: rec, point }
+    const stale = read !== undefined && read.live && read.turn !== turn
+    // Fast path: this worker wrote last, in this turn, knowing the same, and closes no span:
+    // every check would give the answer it gave then.
+    if (!stale && loc.lastWriter === worker && stack === undefined) {
+      const last = entryOf(loc.writes, worker)!
+      if (!last.pinned && last.turn === turn && last.vc === w.vc && last.clock === w.clock) {
+        last.seq = seq
+        if (read !== undefined) read.live = false
+        return
       }
+    }
+    const rec = this.record(w, 'write', seq, turn, stack)
+    let span: SpanRecord | undefined
+    if (stale) {
+      const point = w.lastPoint !== undefined && w.lastPoint.seq > read.pointSeq ? w.lastPoint : undefined
+      read.pinned = rec.pinned = true
+      span = { worker, read, write: rec, point }
       dropEntry(loc.reads, worker)
+    } else if (read !== undefined) {
+      read.live = false
     }
     const violations = atomicityViolations(loc, rec, span)
     for (const v of violations) this.report(loc, rec, v.other, v.span)
     putEntry(loc.writes, rec)
+    loc.lastWriter = worker
     if (span !== undefined) putEntry(loc.spans, span)
   }
 
-  private record(w: WorkerState, kind: 'read' | 'write', seq: number, turn: number, stack: string | undefined): AccessRecord {
-    return { worker: w.id, kind, seq, turn, clock: w.clock, vc: w.vc, pointSeq: w.pointSeq, stack }
+  private record(w: WorkerState, kind: 'read' | 'write', seq: number, turn: number, stack: string | undefined): Access {
+    return new Access(w.id, kind, seq, turn, w.clock, w.vc, w.pointSeq, stack)
   }
 
-  private report(location: Location, current: AccessRecord, previous: AccessRecord, span: SpanRecord): void {
+  private refill(r: Access, w: WorkerState, seq: number, turn: number, stack: string | undefined): void {
+    r.seq = seq
+    r.turn = turn
+    r.clock = w.clock
+    r.vc = w.vc
+    r.pointSeq = w.pointSeq
+    r.stack = stack
+    r.live = true
+  }
+
+  private report(location: Location, current: Access, previous: AccessRecord, span: SpanRecord): void {
+    current.pinned = true
+    ;(previous as Access).pinned = true
     const race: RaceRecord = {
       rule: 'atomicity',
       location,

@@ -16,22 +16,36 @@ export interface PointRecord {
   readonly label: string
 }
 
-/** One recorded access. */
-export interface AccessRecord {
-  readonly worker: number
-  readonly kind: 'read' | 'write'
-  /** The worker's access counter at this access (for history eviction and replay). */
-  readonly seq: number
-  /** The turn (synchronous segment) the access ran in. */
-  readonly turn: number
-  /** The worker's own clock component at the access. */
-  readonly clock: number
-  /** The worker's vector clock snapshot at the access (own component may be stale). */
-  readonly vc: VectorClock
-  /** The worker's scheduling-point count at the access. */
-  readonly pointSeq: number
-  readonly stack: string | undefined
+/**
+ * One recorded access. The detector reuses records on its fast path (a repeated access in
+ * the same turn with the same clock), so its fields are mutable inside `detector/`; a record
+ * that a span or a race refers to is `pinned` and never changed again.
+ */
+export class Access {
+  /** In a location's read list: false once its worker has written since (the read no longer counts). */
+  live = true
+  /** Referred to by a span or a race: never reused. */
+  pinned = false
+
+  constructor(
+    readonly worker: number,
+    readonly kind: 'read' | 'write',
+    /** The worker's access counter at this access (for history eviction and replay). */
+    public seq: number,
+    /** The turn (synchronous segment) the access ran in. */
+    public turn: number,
+    /** The worker's own clock component at the access. */
+    public clock: number,
+    /** The worker's vector clock snapshot at the access (own component may be stale). */
+    public vc: VectorClock,
+    /** The worker's scheduling-point count at the access. */
+    public pointSeq: number,
+    public stack: string | undefined,
+  ) {}
 }
+
+/** One recorded access, as the rest of the code sees it. */
+export type AccessRecord = Readonly<Access>
 
 /** A read-then-write of one location by one worker across turns: the span another write may break. */
 export interface SpanRecord {
@@ -45,10 +59,12 @@ export interface SpanRecord {
 
 /** The shadow cell of one location. */
 export class Location {
-  /** Per worker: its last read since its own last write of this location. */
-  reads: AccessRecord[] = []
+  /** Per worker: its last read (`live` while no write of its worker followed). */
+  reads: Access[] = []
   /** Per worker: its last write. */
-  writes: AccessRecord[] = []
+  writes: Access[] = []
+  /** The worker of the latest write, or -1. */
+  lastWriter = -1
   /** Per worker: its last read-await-write span. */
   spans: SpanRecord[] = []
 

@@ -20,39 +20,51 @@ export const safeReflectOwnKeys = Reflect.ownKeys
 export const safeGetPrototypeOf = Object.getPrototypeOf
 export { AsyncLocalStorage as SafeAsyncLocalStorage, createHook as safeCreateHook }
 
-const mapGet = Map.prototype.get
-const mapSet = Map.prototype.set
-const mapHas = Map.prototype.has
-const mapDelete = Map.prototype.delete
-const mapClear = Map.prototype.clear
-const mapForEach = Map.prototype.forEach
-const mapKeys = Map.prototype.keys
-const mapEntries = Map.prototype.entries
-const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!
-const setAdd = Set.prototype.add
-const setHas = Set.prototype.has
-const setDelete = Set.prototype.delete
-const setClear = Set.prototype.clear
-const setValues = Set.prototype.values
-const setSize = Object.getOwnPropertyDescriptor(Set.prototype, 'size')!.get!
-const weakMapGet = WeakMap.prototype.get
-const weakMapSet = WeakMap.prototype.set
-const weakMapHas = WeakMap.prototype.has
+/**
+ * `uncurry(Map.prototype.get)(map, key)` calls the original method however the prototype is
+ * patched later. A bound `call` is cheaper than `Reflect.apply` with an argument array on
+ * the hot path (no allocation), and is itself captured now.
+ */
+const uncurry = <A extends unknown[], R>(fn: (...args: A) => R): ((self: unknown, ...args: A) => R) =>
+  Function.prototype.call.bind(fn as (...args: unknown[]) => unknown) as (self: unknown, ...args: A) => R
+
+const sizeGetter = (proto: object) => uncurry(Object.getOwnPropertyDescriptor(proto, 'size')!.get as () => number)
+
+/** The original `Map`/`Set`/`WeakMap` methods, for the real collection behind a tracked proxy. */
+export const collectionMethods = {
+  mapGet: uncurry(Map.prototype.get),
+  mapSet: uncurry(Map.prototype.set),
+  mapHas: uncurry(Map.prototype.has),
+  mapDelete: uncurry(Map.prototype.delete),
+  mapClear: uncurry(Map.prototype.clear),
+  mapKeys: uncurry(Map.prototype.keys),
+  mapSize: sizeGetter(Map.prototype),
+  setAdd: uncurry(Set.prototype.add),
+  setHas: uncurry(Set.prototype.has),
+  setDelete: uncurry(Set.prototype.delete),
+  setClear: uncurry(Set.prototype.clear),
+  setValues: uncurry(Set.prototype.values),
+  setSize: sizeGetter(Set.prototype),
+} as const
+const C = collectionMethods
+const weakMapGet = uncurry(WeakMap.prototype.get)
+const weakMapSet = uncurry(WeakMap.prototype.set)
+const weakMapHas = uncurry(WeakMap.prototype.has)
 
 /** A Map whose operations cannot be redirected by spies on `Map.prototype`. */
 export class SafeMap<K, V> {
   private readonly m = new Map<K, V>()
   get(key: K): V | undefined {
-    return safeApply(mapGet, this.m, [key]) as V | undefined
+    return C.mapGet(this.m, key) as V | undefined
   }
   set(key: K, value: V): void {
-    safeApply(mapSet, this.m, [key, value])
+    C.mapSet(this.m, key, value)
   }
   has(key: K): boolean {
-    return safeApply(mapHas, this.m, [key]) as boolean
+    return C.mapHas(this.m, key)
   }
   delete(key: K): boolean {
-    return safeApply(mapDelete, this.m, [key]) as boolean
+    return C.mapDelete(this.m, key)
   }
 }
 
@@ -60,34 +72,12 @@ export class SafeMap<K, V> {
 export class SafeWeakMap<K extends object, V> {
   private readonly m = new WeakMap<K, V>()
   get(key: K): V | undefined {
-    return safeApply(weakMapGet, this.m, [key]) as V | undefined
+    return weakMapGet(this.m, key) as V | undefined
   }
   set(key: K, value: V): void {
-    safeApply(weakMapSet, this.m, [key, value])
+    weakMapSet(this.m, key, value)
   }
   has(key: K): boolean {
-    return safeApply(weakMapHas, this.m, [key]) as boolean
+    return weakMapHas(this.m, key)
   }
 }
-
-/**
- * The original `Map`/`Set` methods, for calling on the real collection behind a tracked
- * proxy (its internal slots only exist on the target).
- */
-export const collectionMethods = {
-  mapGet,
-  mapSet,
-  mapHas,
-  mapDelete,
-  mapClear,
-  mapForEach,
-  mapKeys,
-  mapEntries,
-  mapSize,
-  setAdd,
-  setHas,
-  setDelete,
-  setClear,
-  setValues,
-  setSize,
-} as const

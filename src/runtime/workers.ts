@@ -143,6 +143,8 @@ export class WorkerHandle<T> extends Promise<T> {
       ])
     })
     handle.joinInfo = { run, child: child.id, finished: () => finished }
+    // A failure nobody awaits is reported by the iteration, not as an unhandled rejection.
+    safeApply(promiseThen, handle, [undefined, () => undefined])
     return handle
   }
 

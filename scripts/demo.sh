@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The demo: the example project under race mode. Racy variants must fail with a race
+# report and fixed ones pass; the exit status says whether every variant behaved so.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -f dist/index.js ] || npm run build --silent
+cd example-project
+npm install --no-audit --no-fund --loglevel=error >/dev/null
+set +e
+VITEST_RACE=1 node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile=.vitest-race-demo.json
+set -e
+node ../scripts/demo-check.mjs .vitest-race-demo.json

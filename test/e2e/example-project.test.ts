@@ -1,0 +1,18 @@
+/** The end-to-end test: the README's first command, the example project under race mode. */
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { expect, it } from 'vitest'
+
+it('npm run demo: racy variants report races, fixed variants pass, exit status 0', () => {
+  const root = fileURLToPath(new URL('../..', import.meta.url))
+  const env = { ...process.env, NO_COLOR: '1', CI: 'true' }
+  delete env.VITEST_RACE
+  const r = spawnSync('bash', ['scripts/demo.sh'], { cwd: root, env, encoding: 'utf8', timeout: 300_000 })
+  // eslint-disable-next-line no-control-regex
+  const out = `${r.stdout}\n${r.stderr}`.replace(/\u001b\[[0-9;]*m/g, '')
+  expect(out).toContain('All 6 variants behaved as documented.')
+  expect(out).toContain('Write at svc.balances.get("merchant-1")')
+  expect(out).toContain('Write at cache.entries.get("user:1")')
+  expect(out).toContain('Write at holder.db')
+  expect(r.status).toBe(0)
+})

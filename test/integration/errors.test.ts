@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest'
+import { reportCount, runVitest } from './run-vitest.js'
+
+const RACE = { VITEST_RACE: '1' }
+
+describe('bad input fails clearly', () => {
+  it('zero iterations names the option, the value and what is allowed', () => {
+    const r = runVitest('errors', ['bad-iterations'], RACE)
+    expect(r.code).toBe(1)
+    expect(r.output).toContain('RaceOptionError: vitest-race: iterations = 0 (from concurrentTest options) is not valid: expected an integer ≥ 1.')
+  })
+
+  it('a body that is not a function', () => {
+    const r = runVitest('errors', ['bad-body'], RACE)
+    expect(r.code).toBe(1)
+    expect(r.output).toContain('TypeError: vitest-race: concurrentTest(name, body, options): body = number 42 is not valid: expected a function')
+  })
+
+  it('fanOut(0, …)', () => {
+    const r = runVitest('errors', ['fanout-zero'], RACE)
+    expect(r.code).toBe(1)
+    expect(r.output).toContain('RangeError: vitest-race: fanOut(n, fn): n = 0 is not valid: expected an integer ≥ 1')
+  })
+
+  it('a bad plugin option stops the run before any test', () => {
+    const r = runVitest('bad-plugin', [])
+    expect(r.code).not.toBe(0)
+    expect(r.output).toContain('historySize = 9 (from race() plugin options) is not valid: expected an integer from 0 to 7.')
+    expect(r.output).not.toContain('never runs')
+  })
+
+  it('a bad VITEST_RACE stops the run before any test', () => {
+    const r = runVitest('core', ['debit-mutex'], { VITEST_RACE: 'history_size=1 halt_on_eror=1' })
+    expect(r.code).not.toBe(0)
+    expect(r.output).toContain('halt_on_eror = "1" (from VITEST_RACE) is not valid')
+    expect(r.output).not.toContain('passed')
+  })
+})
+
+describe('worker failures', () => {
+  it('a throwing worker fails the test saying which worker threw', () => {
+    const r = runVitest('errors', ['worker-throws'], RACE)
+    expect(r.code).toBe(1)
+    expect(r.output).toContain('Error: card declined\n  thrown by worker 2 (fanOut index 1 of 3)')
+    expect(r.output).toMatch(/iteration 1 of 10 failed \(seed 0x[0-9a-f]+, race mode\)/)
+    expect(r.output).not.toContain('Unhandled')
+  })
+
+  it('a spawned worker that fails unawaited is reported, not lost, and not as an unhandled rejection', () => {
+    const r = runVitest('errors', ['unobserved'], RACE)
+    expect(r.code).toBe(1)
+    expect(r.output).toContain('Error: lost in the background\n  thrown by worker 1 (its promise was never awaited)')
+    expect(r.output).not.toContain('Unhandled')
+  })
+})
+
+describe('reports', () => {
+  it('every distinct race of the failing iteration is reported, each pair of code locations once', () => {
+    const r = runVitest('errors', ['two-races'], RACE)
+    expect(r.code).toBe(1)
+    expect(reportCount(r.output)).toBe(2)
+    expect(r.output).toContain('Write at stock.apples by worker 2:\n  two-races.test.ts:9:11')
+    expect(r.output).toContain('Write at stock.pears by worker 2:\n  two-races.test.ts:10:11')
+  })
+
+  it('history_size: an evicted previous access prints [failed to restore the stack]', () => {
+    const r = runVitest('errors', ['history'], RACE)
+    const [evicted, kept] = r.output.split('FAIL ').slice(1)
+    expect(evicted).toContain('history 0 evicts')
+    expect(evicted).toContain('Previous write at s.x by worker 1:\n  [failed to restore the stack]')
+    expect(kept).toContain('history 1 keeps')
+    expect(kept).toContain('Previous write at s.x by worker 1:\n  history.test.ts:13:9')
+  })
+})

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest'
+import { applyOptions, applyRaceEnv, DEFAULT_SETTINGS, RaceOptionError, resolveRunSettings } from '../src/options.js'
+
+describe('applyOptions', () => {
+  it('applies valid values', () => {
+    const s = applyOptions(DEFAULT_SETTINGS, { iterations: 3, seed: '0x5eed1', historySize: 7, timeout: 100 }, 'concurrentTest options')
+    expect(s).toMatchObject({ iterations: 3, seed: 0x5eed1, historySize: 7, timeout: 100, race: false })
+    expect(Object.isFrozen(s)).toBe(true)
+  })
+
+  it.each([
+    [{ iterations: 0 }, 'iterations = 0 (from concurrentTest options) is not valid: expected an integer ≥ 1.'],
+    [{ iterations: -5 }, 'iterations = -5 (from concurrentTest options) is not valid: expected an integer ≥ 1.'],
+    [{ iterations: 2.5 }, 'iterations = 2.5'],
+    [{ historySize: 8 }, 'historySize = 8 (from concurrentTest options) is not valid: expected an integer from 0 to 7.'],
+    [{ seed: 'abc' }, 'seed = "abc" (from concurrentTest options) is not valid: expected an integer from 0 to 0xffffffff'],
+    [{ seed: -1 }, 'seed = -1'],
+    [{ timeout: 0 }, 'timeout = 0'],
+    [{ iteratons: 5 }, 'iteratons = 5 (from concurrentTest options) is not valid: unknown option; known options are iterations, seed, timeout, historySize.'],
+  ])('rejects %o', (options, message) => {
+    expect(() => applyOptions(DEFAULT_SETTINGS, options as never, 'concurrentTest options')).toThrow(RaceOptionError)
+    expect(() => applyOptions(DEFAULT_SETTINGS, options as never, 'concurrentTest options')).toThrow(message)
+  })
+})
+
+describe('VITEST_RACE', () => {
+  it.each([undefined, '', '0', 'false'])('%o leaves race mode off', (env) => {
+    expect(applyRaceEnv(DEFAULT_SETTINGS, env).race).toBe(false)
+  })
+
+  it.each(['1', 'true'])('%o turns race mode on', (env) => {
+    expect(applyRaceEnv(DEFAULT_SETTINGS, env).race).toBe(true)
+  })
+
+  it('reads GORACE-style options and turns race mode on', () => {
+    expect(applyRaceEnv(DEFAULT_SETTINGS, 'history_size=2 seed=0x7  iterations=3')).toMatchObject({ race: true, historySize: 2, seed: 7, iterations: 3 })
+  })
+
+  it.each([
+    ['history_size=9', 'historySize = "9" (from VITEST_RACE) is not valid: expected an integer from 0 to 7.'],
+    ['colour=1', 'colour = "1" (from VITEST_RACE) is not valid: expected 1, or space-separated name=value pairs'],
+    ['seed', 'seed = "seed" (from VITEST_RACE)'],
+  ])('rejects %s', (env, message) => {
+    expect(() => applyRaceEnv(DEFAULT_SETTINGS, env)).toThrow(message)
+  })
+
+  it('later layers win: plugin, then the environment', () => {
+    const s = resolveRunSettings({ iterations: 5, historySize: 3 }, 'history_size=0', '/root')
+    expect(s).toMatchObject({ iterations: 5, historySize: 0, race: true, root: '/root' })
+  })
+})

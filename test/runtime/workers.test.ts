@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'vitest'
+import { fanOut, pause, scheduled, spawn } from '../../src/runtime/workers.js'
+import { WorkerCancelledError } from '../../src/runtime/scheduler.js'
+import { Mutex } from '../../src/sync/mutex.js'
+import { inIteration } from './in-iteration.js'
+
+describe('fanOut', () => {
+  it('resolves to the results in index order', async () => {
+    const { value } = await inIteration(async (run) =>
+      fanOut(run, 5, async (i) => {
+        await pause(run)
+        return i * 10
+      }),
+    )
+    expect(value).toEqual([0, 10, 20, 30, 40])
+  })
+
+  it.each([0, -1, 1.5, Number.NaN])('rejects n = %s with the value and what is allowed', async (n) => {
+    await inIteration(async (run) => {
+      await expect(fanOut(run, n, () => 1)).rejects.toThrow(`fanOut(n, fn): n = ${n} is not valid: expected an integer ≥ 1`)
+    })
+  })
+
+  it('rejects a non-function', async () => {
+    await inIteration(async (run) => {
+      await expect(fanOut(run, 2, 'nope' as never)).rejects.toThrow('fanOut(n, fn): fn must be a function, got string')
+    })
+  })
+
+  it('when a worker throws, cancels the others and rejects saying which worker threw', async () => {
+    const aborted: boolean[] = []
+    const { run } = await inIteration(async (run) => {
+      const error = await fanOut(run, 4, async (i, signal) => {
+        await pause(run)
+        if (i === 2) throw new Error('boom')
+        try {
+          for (;;) await pause(run) // would never end without cancellation
+        } finally {
+          aborted.push(signal.aborted)
+        }
+      }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(Error)
+      expect((error as Error).message).toBe('boom\n  thrown by worker 3 (fanOut index 2 of 4)')
+      expect((error as Error).stack).toContain('thrown by worker 3')
+    })
+    expect(aborted).toEqual([true, true, true])
+    expect([...run.workers.values()].map((w) => w.state)).toEqual(['running', 'cancelled', 'cancelled', 'failed', 'cancelled'])
+  })
+
+  it('wraps a thrown non-Error', async () => {
+    await inIteration(async (run) => {
+      await expect(fanOut(run, 1, () => Promise.reject('plain string'))).rejects.toThrow('worker 1 (fanOut index 0 of 1) threw plain string')
+    })
+  })
+
+  it('outside its iteration says where it may be called', async () => {
+    const { run } = await inIteration(() => undefined)
+    await expect(fanOut(run, 1, () => 1)).rejects.toThrow('fanOut must be called while its concurrentTest body runs')
+  })
+})
+
+describe('happens-before edges', () => {
+  it('fork: what the body wrote before fanOut is ordered before the workers', async () => {
+    const { races } = await inIteration(async (run) => {
+      const o = run.tracker.track({ n: 0 }, 'o')
+      o.n = 1
+      await fanOut(run, 2, async () => {
+        await pause(run)
+        const v = o.n
+        await pause(run)
+        return v
+      })
+    })
+    expect(races).toEqual([])
+  })
+
+  it('join: after awaiting spawn, the body may read-await-write what the worker wrote', async () => {
+    const { races } = await inIteration(async (run) => {
+      const o = run.tracker.track({ n: 0 }, 'o')
+      await spawn(run, async () => {
+        const v = o.n
+        await pause(run)
+        o.n = v + 1
+      })
+      const v = o.n
+      await Promise.resolve()
+      o.n = v + 1
+    })
+    expect(races).toEqual([])
+  })
+
+  it('without the join, the body writing while the worker runs races', async () => {
+    const { labels } = await inIteration(async (run) => {
+      const o = run.tracker.track({ n: 0 }, 'o')
+      const h = spawn(run, async () => {
+        const v = o.n
+        await pause(run)
+        o.n = v + 1
+      })
+      o.n = 5
+      await h
+    })
+    expect(labels).toEqual(['o.n'])
+  })
+
+  it('Mutex: unlock → later lock orders read-await-write sections', async () => {
+    const { races, value } = await inIteration(async (run) => {
+      const mu = new Mutex()
+      const o = run.tracker.track({ n: 0 }, 'o')
+      const audit = scheduled(run, async function audit() {})
+      await fanOut(run, 5, () =>
+        mu.runExclusive(async () => {
+          const v = o.n
+          await audit()
+          o.n = v + 1
+        }),
+      )
+      return o.n
+    })
+    expect(races).toEqual([])
+    expect(value).toBe(5)
+  })
+
+  it('Mutex: a write between the read and taking the lock still races', async () => {
+    const { labels } = await inIteration(async (run) => {
+      const mu = new Mutex()
+      const o = run.tracker.track({ n: 0 }, 'o')
+      await fanOut(run, 2, async () => {
+        const v = o.n // read outside the lock
+        await pause(run)
+        await mu.runExclusive(() => {
+          o.n = v + 1
+        })
+      })
+    })
+    expect(labels).toEqual(['o.n'])
+  })
+
+  it('the scheduler releasing a worker is not an edge: a scheduled settle does not order workers', async () => {
+    const { labels } = await inIteration(async (run) => {
+      const o = run.tracker.track({ n: 0 }, 'o')
+      const io = scheduled(run, async function io() {})
+      await fanOut(run, 2, async () => {
+        const v = o.n
+        await io()
+        o.n = v + 1
+      })
+    })
+    expect(labels).toEqual(['o.n'])
+  })
+})
+
+describe('Mutex', () => {
+  it('unlocking an unlocked mutex fails clearly', () => {
+    expect(() => new Mutex().unlock()).toThrow('Mutex.unlock() called on a Mutex that is not locked')
+  })
+
+  it('works outside concurrentTest and hands over in FIFO order', async () => {
+    const mu = new Mutex()
+    const order: number[] = []
+    await mu.lock()
+    const waiters = [1, 2, 3].map((i) => mu.lock().then(() => order.push(i)))
+    mu.unlock()
+    await waiters[0]
+    mu.unlock()
+    await waiters[1]
+    mu.unlock()
+    await waiters[2]
+    mu.unlock()
+    expect(order).toEqual([1, 2, 3])
+    expect(mu.isLocked).toBe(false)
+  })
+
+  it('a cancelled waiter gives its place up', async () => {
+    await inIteration(async (run) => {
+      const mu = new Mutex()
+      const error = await fanOut(run, 3, async (i) => {
+        if (i === 0) {
+          await mu.lock()
+          await pause(run)
+          await pause(run)
+          throw new Error('holder fails')
+        }
+        await pause(run)
+        await mu.lock()
+        mu.unlock()
+      }).catch((e: unknown) => e)
+      expect((error as Error).message).toContain('holder fails')
+      expect(mu.isLocked).toBe(true) // the failed holder never unlocked: the waiters left
+      mu.unlock()
+      expect(mu.isLocked).toBe(false)
+    })
+  })
+
+  it('cancellation reaches a worker waiting at a point', async () => {
+    await inIteration(async (run) => {
+      const result = await fanOut(run, 2, async (i) => {
+        if (i === 0) throw new Error('first')
+        for (;;) await pause(run)
+      }).catch((e: unknown) => e)
+      expect(result).not.toBeInstanceOf(WorkerCancelledError)
+      expect((result as Error).message).toContain('first')
+    })
+  })
+})
