@@ -5,7 +5,7 @@ import { expect, it } from 'vitest'
 
 it('npm run demo: racy variants report races, fixed variants pass, exit status 0', () => {
   const root = fileURLToPath(new URL('../..', import.meta.url))
-  const env = { ...process.env, NO_COLOR: '1', CI: 'true' }
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', CI: 'true' }
   delete env.VITEST_RACE
   const r = spawnSync('bash', ['scripts/demo.sh'], { cwd: root, env, encoding: 'utf8', timeout: 300_000 })
   // eslint-disable-next-line no-control-regex
