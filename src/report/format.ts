@@ -65,11 +65,10 @@ function workerLine(w: ReportWorker, o: FormatOptions, paint: Paint): string {
   return `${capitalized(workerName(w.worker))} (${index}${w.state}) created at: ${where}`
 }
 
-/** One report, as lines between two separators. */
+/** One report, from `WARNING: DATA RACE` to its `Replay:` line. */
 export function formatRace(r: RaceReport, o: FormatOptions): string {
   const paint = o.paint ?? plainPaint
   const lines = [
-    SEPARATOR,
     paint.header('WARNING: DATA RACE'),
     accessHeader('', r.current, r.location, paint),
     ...frameLines(r.current.frames, o, paint),
@@ -78,12 +77,14 @@ export function formatRace(r: RaceReport, o: FormatOptions): string {
     spanLine(r, o, paint),
     ...r.workers.map((w) => workerLine(w, o, paint)).filter((l) => l !== ''),
     paint.dim(`Replay: ${r.replay}`),
-    SEPARATOR,
   ]
   return lines.join('\n')
 }
 
-/** Several reports, one after another, as the message of one error. */
+/**
+ * Several reports as the message of one error: it begins with `WARNING: DATA RACE`, and each
+ * report ends with Go's separator line.
+ */
 export function formatRaces(reports: readonly RaceReport[], o: FormatOptions): string {
-  return reports.map((r) => formatRace(r, o)).join('\n')
+  return reports.map((r) => `${formatRace(r, o)}\n${SEPARATOR}`).join('\n')
 }

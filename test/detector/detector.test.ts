@@ -94,6 +94,53 @@ describe('atomicity rule: reported', () => {
   })
 })
 
+describe('the integration cases, as event sequences', () => {
+  it('cache check-then-set across an await: has (read), await load, set (write entry and shape) races', () => {
+    const d = new Detector({ historySize: 1 })
+    const entry = d.location('cache.get("user:1")')
+    const shape = d.location('cache.size')
+    const [a, b] = [d.fork(0), d.fork(0)]
+    d.read(a, entry, 1)
+    d.read(b, entry, 2)
+    d.write(a, shape, 3)
+    d.write(a, entry, 3)
+    d.write(b, shape, 4)
+    d.write(b, entry, 4)
+    expect(d.races.map((r) => r.location.label)).toEqual(['cache.get("user:1")'])
+  })
+
+  it('async singleton `if (!holder.db) holder.db = await connect()` races', () => {
+    const d = new Detector({ historySize: 1 })
+    const db = d.location('holder.db')
+    const [a, b] = [d.fork(0), d.fork(0)]
+    d.read(a, db, 1)
+    d.read(b, db, 2)
+    d.write(b, db, 3)
+    d.write(a, db, 4)
+    expect(d.races.map((r) => r.location.label)).toEqual(['holder.db'])
+  })
+
+  it('the promise-caching fix `holder.p ??= connect()` reads and writes in one turn: silent', () => {
+    const d = new Detector({ historySize: 1 })
+    const p = d.location('holder.p')
+    const [a, b] = [d.fork(0), d.fork(0)]
+    d.read(a, p, 1)
+    d.write(a, p, 1)
+    d.read(b, p, 2) // sees the promise: no write
+    expect(d.races).toEqual([])
+  })
+
+  it('disjoint keys in one Map: each worker its own entry, silent', () => {
+    const d = new Detector({ historySize: 1 })
+    const ws = [d.fork(0), d.fork(0), d.fork(0)]
+    const locs = ws.map((w) => d.location(`svc.balances.get("merchant-${w}")`))
+    let t = 0
+    ws.forEach((w, i) => d.read(w, locs[i]!, ++t))
+    ws.forEach((w, i) => d.write(w, locs[i]!, ++t))
+    expect(d.races).toEqual([])
+  })
+})
+
 describe('atomicity rule: silent', () => {
   it('read-modify-write inside one turn never races', () => {
     const { d, L, next } = setup()

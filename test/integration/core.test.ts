@@ -8,7 +8,7 @@ describe('race mode', () => {
     const r = runVitest('core', ['debit-racy'], RACE)
     expect(r.code).toBe(1)
     expect(reportCount(r.output)).toBe(1)
-    expect(r.output).toContain('DataRaceError: ==================')
+    expect(r.output).toContain('DataRaceError: WARNING: DATA RACE\nWrite at')
     expect(r.output).toMatch(/Write at svc\.balances\.get\("merchant-1"\) by worker \d+:\n  BalanceService\.debit  src\/balance\.ts:22:19/)
     expect(r.output).toMatch(/Previous write at svc\.balances\.get\("merchant-1"\) by worker \d+:\n  BalanceService\.debit  src\/balance\.ts:22:19/)
     expect(r.output).toMatch(/Worker \d+ read it at src\/balance\.ts:19:35 and awaited at src\/balance\.ts:21:5 \(scheduled audit\(\)\) before writing\./)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatRace, FAILED_TO_RESTORE } from '../../src/report/format.js'
+import { formatRace, formatRaces, FAILED_TO_RESTORE } from '../../src/report/format.js'
 import { parseStack, userFrames } from '../../src/report/frames.js'
 import type { RaceReport } from '../../src/report/race-report.js'
 
@@ -21,7 +21,6 @@ describe('formatRace', () => {
   it('prints the Go-style report with paths relative to the prefix', () => {
     expect(formatRace(report, { stripPathPrefix: '/p' })).toBe(
       [
-        '==================',
         'WARNING: DATA RACE',
         'Write at svc.balances.get("merchant-1") by worker 3:',
         '  BalanceService.debit  src/balance.ts:28:5',
@@ -32,7 +31,6 @@ describe('formatRace', () => {
         'Worker 3 (fanOut index 2 of 50, finished) created at: test/balance.test.ts:9:9',
         'Worker 2 (fanOut index 1 of 50, finished) created at: test/balance.test.ts:9:9',
         'Replay: VITEST_RACE="seed=0x5eed1" npx vitest run test/balance.test.ts -t "debits"',
-        '==================',
       ].join('\n'),
     )
   })
@@ -44,6 +42,13 @@ describe('formatRace', () => {
     )
     expect(text).toContain(`Previous write at svc.balances.get("merchant-1") by the test body:\n  ${FAILED_TO_RESTORE}`)
     expect(text).toContain('Worker 3 read it at a place whose stack could not be restored and awaited before writing.')
+  })
+
+  it('an error message of several reports begins with WARNING: DATA RACE and ends each with a separator', () => {
+    const text = formatRaces([report, report], { stripPathPrefix: '' })
+    expect(text.startsWith('WARNING: DATA RACE\n')).toBe(true)
+    expect(text.split('\n==================').length).toBe(3)
+    expect(text.endsWith('\n==================')).toBe(true)
   })
 
   it('no line starts with "at " (Vitest would parse it as a frame)', () => {
