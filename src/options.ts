@@ -16,7 +16,16 @@ export interface RaceOptions {
   timeout?: number
   /** GORACE history_size, 0..7: each worker keeps the stacks of its last 2^n × 1024 accesses (default 1). */
   historySize?: number
+  /**
+   * Which unordered pairs are races between async workers. `'atomicity'` (default): a
+   * read-await-write broken by another worker's write. `'strict'`: Go's rule, any two
+   * unordered accesses to one location, at least one a write (order dependence too).
+   */
+  semantics?: Semantics
 }
+
+/** The race rule for async workers (DESIGN §2). */
+export type Semantics = 'atomicity' | 'strict'
 
 /** Fully resolved settings; every field has a value. */
 export interface RaceSettings {
@@ -27,6 +36,7 @@ export interface RaceSettings {
   readonly seed: number | undefined
   readonly timeout: number | undefined
   readonly historySize: number
+  readonly semantics: Semantics
   /** The project root: paths in reports are relative to it. */
   readonly root: string
 }
@@ -49,6 +59,7 @@ export const DEFAULT_SETTINGS: RaceSettings = Object.freeze({
   seed: undefined,
   timeout: undefined,
   historySize: 1,
+  semantics: 'atomicity',
   root: '',
 })
 
@@ -73,7 +84,7 @@ export function parseSeed(value: unknown): number | undefined {
   return Number.isSafeInteger(n) && n <= 0xffffffff ? n : undefined
 }
 
-const KNOWN: Record<keyof RaceOptions, true> = { iterations: true, seed: true, timeout: true, historySize: true }
+const KNOWN: Record<keyof RaceOptions, true> = { iterations: true, seed: true, timeout: true, historySize: true, semantics: true }
 
 /** Apply one layer of user options over `base`, validating each field. */
 export function applyOptions(base: RaceSettings, options: RaceOptions | undefined, source: OptionSource): RaceSettings {
@@ -86,6 +97,10 @@ export function applyOptions(base: RaceSettings, options: RaceOptions | undefine
   if (options.iterations !== undefined) out.iterations = integerIn(source, 'iterations', options.iterations, 1, Number.MAX_SAFE_INTEGER)
   if (options.historySize !== undefined) out.historySize = integerIn(source, 'historySize', options.historySize, HISTORY_SIZE_MIN, HISTORY_SIZE_MAX)
   if (options.timeout !== undefined) out.timeout = integerIn(source, 'timeout', options.timeout, 1, Number.MAX_SAFE_INTEGER)
+  if (options.semantics !== undefined) {
+    if (options.semantics !== 'atomicity' && options.semantics !== 'strict') fail(source, 'semantics', options.semantics, "expected 'atomicity' or 'strict'")
+    out.semantics = options.semantics
+  }
   if (options.seed !== undefined) {
     const seed = parseSeed(options.seed)
     if (seed === undefined) fail(source, 'seed', options.seed, 'expected an integer from 0 to 0xffffffff, decimal or 0x-hex')
@@ -99,6 +114,7 @@ const ENV_KEYS: Record<string, keyof RaceOptions> = {
   history_size: 'historySize',
   seed: 'seed',
   iterations: 'iterations',
+  semantics: 'semantics',
 }
 
 /**

@@ -6,7 +6,7 @@
 import { EMPTY_CLOCK, joinClocks, withComponent, type VectorClock } from './vector-clock.js'
 import { Access, dropEntry, entryOf, Location, putEntry, type AccessRecord, type PointRecord, type SpanRecord } from './shadow.js'
 import { historyCapacity, isEvicted } from './history.js'
-import { atomicityViolations } from './rules.js'
+import { atomicityViolations, strictConflicts } from './rules.js'
 import type { RaceRecord } from './race-record.js'
 
 /** Settings of one detector instance (one iteration). */
@@ -19,6 +19,8 @@ export interface DetectorOptions {
   readonly onRace?: (race: RaceRecord) => void
   /** At most this many distinct races are kept. */
   readonly maxRaces?: number
+  /** The rule: `atomicity` (default) or Go's `strict`. */
+  readonly semantics?: 'atomicity' | 'strict'
 }
 
 /** A synchronisation object's clock (a mutex, a channel slot, …). */
@@ -39,6 +41,13 @@ class WorkerState {
   ) {}
 }
 
+/** A worker's history at one moment, for an acquire later (a promise resolution). */
+export interface ClockSnapshot {
+  readonly worker: number
+  readonly clock: number
+  readonly vc: VectorClock
+}
+
 /** The id of the worker that exists from the start: the test body. */
 export const MAIN_WORKER = 0
 
@@ -47,10 +56,12 @@ export class Detector {
   private readonly workers: WorkerState[] = [new WorkerState(MAIN_WORKER, EMPTY_CLOCK)]
   private readonly found = new Map<string, RaceRecord>()
   private readonly capacity: number
+  private readonly strict: boolean
   private nextLocation = 0
 
   constructor(private readonly options: DetectorOptions) {
     this.capacity = historyCapacity(options.historySize)
+    this.strict = options.semantics === 'strict'
   }
 
   /** Distinct races found so far, in the order they were found. */
@@ -98,6 +109,21 @@ export class Detector {
     w.vc = joinClocks(w.vc, sync.vc)
   }
 
+  /** `worker` releases without an object: what it did so far happens-before a later `acquireSnapshot`. */
+  snapshot(worker: number): ClockSnapshot {
+    const w = this.workers[worker]!
+    const s = { worker, clock: w.clock, vc: w.vc }
+    w.clock++
+    return s
+  }
+
+  /** `worker` acquires a snapshot taken by another worker. */
+  acquireSnapshot(worker: number, s: ClockSnapshot): void {
+    if (s.worker === worker) return
+    const w = this.workers[worker]!
+    w.vc = joinClocks(w.vc, withComponent(s.vc, s.worker, s.clock))
+  }
+
   /** `worker` passed a scheduling point (no ordering; remembered for reports). */
   point(worker: number, label: string, stack?: string): void {
     const w = this.workers[worker]!
@@ -109,14 +135,18 @@ export class Detector {
     const w = this.workers[worker]!
     const seq = ++w.seq
     const prev = entryOf(loc.reads, worker)
-    if (prev === undefined) {
-      loc.reads.push(this.record(w, 'read', seq, turn, stack))
+    // Fast path: a live read in the same turn with the same knowledge; the new one changes nothing
+    // (no other worker can run inside a turn).
+    if (prev !== undefined && prev.live && prev.turn === turn && prev.vc === w.vc && prev.clock === w.clock && stack === undefined) return
+    if (this.strict) {
+      const rec = this.record(w, 'read', seq, turn, stack)
+      for (const other of strictConflicts(loc.writes, rec)) this.report('strict', loc, rec, other, undefined)
+      putEntry(loc.reads, rec)
       return
     }
-    // Fast path: a live read in the same turn with the same knowledge; the new one changes nothing.
-    if (prev.live && prev.turn === turn && prev.vc === w.vc && prev.clock === w.clock && stack === undefined) return
-    // Records in the read list are never pinned (a span takes its read out of the list): reuse.
-    this.refill(prev, w, seq, turn, stack)
+    if (prev === undefined) loc.reads.push(this.record(w, 'read', seq, turn, stack))
+    // Records in the read list are never pinned in atomicity mode (a span takes its read out of the list): reuse.
+    else this.refill(prev, w, seq, turn, stack)
   }
 
   /** `worker` wrote `loc` in `turn`. */
@@ -136,6 +166,13 @@ export class Detector {
       }
     }
     const rec = this.record(w, 'write', seq, turn, stack)
+    if (this.strict) {
+      for (const other of strictConflicts(loc.writes, rec)) this.report('strict', loc, rec, other, undefined)
+      for (const other of strictConflicts(loc.reads, rec)) this.report('strict', loc, rec, other, undefined)
+      putEntry(loc.writes, rec)
+      loc.lastWriter = worker
+      return
+    }
     let span: SpanRecord | undefined
     if (stale) {
       const point = w.lastPoint !== undefined && w.lastPoint.seq > read.pointSeq ? w.lastPoint : undefined
@@ -146,7 +183,7 @@ export class Detector {
       read.live = false
     }
     const violations = atomicityViolations(loc, rec, span)
-    for (const v of violations) this.report(loc, rec, v.other, v.span)
+    for (const v of violations) this.report('atomicity', loc, rec, v.other, v.span)
     putEntry(loc.writes, rec)
     loc.lastWriter = worker
     if (span !== undefined) putEntry(loc.spans, span)
@@ -166,17 +203,17 @@ export class Detector {
     r.live = true
   }
 
-  private report(location: Location, current: Access, previous: AccessRecord, span: SpanRecord): void {
+  private report(rule: RaceRecord['rule'], location: Location, current: Access, previous: AccessRecord, span: SpanRecord | undefined): void {
     current.pinned = true
     ;(previous as Access).pinned = true
     const race: RaceRecord = {
-      rule: 'atomicity',
+      rule,
       location,
       current,
       previous,
       span,
       previousEvicted: this.evicted(previous),
-      readEvicted: this.evicted(span.read),
+      readEvicted: span !== undefined && this.evicted(span.read),
     }
     const key = this.options.raceKey?.(race) ?? location.label
     if (this.found.has(key) || this.found.size >= (this.options.maxRaces ?? 1000)) return

@@ -47,3 +47,18 @@ export function atomicityViolations(
 }
 
 const NONE: AtomicityViolation[] = []
+
+/**
+ * Go's rule (`semantics: 'strict'`): the earlier accesses of other workers in `earlier` that
+ * conflict with `access` (at least one of the two is a write) and are not ordered before it.
+ */
+export function strictConflicts(earlier: readonly AccessRecord[], access: AccessRecord): AccessRecord[] {
+  let found: AccessRecord[] | undefined
+  for (const e of earlier) {
+    if (e.worker === access.worker || (e.kind === 'read' && access.kind === 'read')) continue
+    if (!orderedBefore(e, access.worker, access.vc)) (found ??= []).push(e)
+  }
+  return found ?? NO_ACCESSES
+}
+
+const NO_ACCESSES: AccessRecord[] = []

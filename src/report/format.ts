@@ -47,6 +47,7 @@ function accessHeader(prefix: string, a: ReportAccess, location: string, paint: 
 }
 
 function spanLine(r: RaceReport, o: FormatOptions, paint: Paint): string {
+  if (r.span === null) return ''
   const who = capitalized(workerName(r.span.worker))
   const at = (f: Frame | null) => (f === null ? 'a place whose stack could not be restored' : paint.path(frameLocation(f, o.stripPathPrefix)))
   const awaited =
@@ -74,7 +75,7 @@ export function formatRace(r: RaceReport, o: FormatOptions): string {
     ...frameLines(r.current.frames, o, paint),
     accessHeader('Previous', r.previous, r.location, paint),
     ...frameLines(r.previous.frames, o, paint),
-    spanLine(r, o, paint),
+    ...[spanLine(r, o, paint)].filter((l) => l !== ''),
     ...r.workers.map((w) => workerLine(w, o, paint)).filter((l) => l !== ''),
     paint.dim(`Replay: ${r.replay}`),
   ]

@@ -27,14 +27,14 @@ export interface RaceReport {
   readonly location: string
   readonly current: ReportAccess
   readonly previous: ReportAccess
-  /** The worker whose read-await-write span was broken, where it read, and where it awaited. */
+  /** The worker whose read-await-write span was broken, where it read, and where it awaited (atomicity races only). */
   readonly span: {
     readonly worker: number
     readonly readAt: Frame | null
     readonly awaitedAt: Frame | null
     /** What it awaited, for example `scheduled audit()`; undefined when no scheduling point was seen. */
     readonly awaited: string | undefined
-  }
+  } | null
   readonly workers: readonly ReportWorker[]
   /** The command that replays the failing iteration. */
   readonly replay: string

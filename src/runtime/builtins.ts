@@ -8,6 +8,7 @@ import { AsyncLocalStorage, createHook } from 'node:async_hooks'
 export const safeApply = Reflect.apply
 export const safeMathRandom = Math.random
 export const safeSetImmediate = globalThis.setImmediate
+export const safeSetTimeout = globalThis.setTimeout
 export const safeQueueMicrotask = globalThis.queueMicrotask
 export const safeCaptureStackTrace = Error.captureStackTrace
 export const safeObjectHasOwn = Object.hasOwn

@@ -6,17 +6,11 @@
 import { inject, test, type TestContext } from 'vitest'
 import { applyOptions, resolveRunSettings, type RaceOptions, type RaceSettings } from '../options.js'
 import { SETTINGS_KEY } from '../provided.js'
-import type { RaceRecord } from '../detector/race-record.js'
-import { runAs } from './context.js'
-import { IterationRun, type CapturePlan } from './iteration.js'
-import { codeLocationKey, dataRaceError } from './race-failure.js'
+import { runIteration, type ConcurrentBody, type Outcome } from './iteration-runner.js'
+import { dataRaceError } from './race-failure.js'
 import { formatSeed, iterationSeed, randomSeed } from './random.js'
-import { createConcurrentContext, type ConcurrentContext } from './test-context.js'
-import { releaseTurns, retainTurns } from './turns.js'
-import { attributeToWorker } from './workers.js'
 
-/** The body of a concurrentTest: runs once per iteration. */
-export type ConcurrentBody = (ctx: ConcurrentContext) => unknown
+export type { ConcurrentBody } from './iteration-runner.js'
 
 /** Per-test options: iterations, seed, timeout and history size (see RaceOptions). */
 export type ConcurrentTestOptions = RaceOptions
@@ -56,43 +50,6 @@ export function concurrentTest(name: string, body: ConcurrentBody, options?: Con
   }
   const settings = applyOptions(runSettings(), options, 'concurrentTest options')
   test(name, (ctx) => runIterations(name, body, settings, ctx), settings.timeout)
-}
-
-interface Outcome {
-  readonly run: IterationRun
-  readonly races: RaceRecord[]
-  readonly error: unknown
-}
-
-async function runIteration(
-  settings: RaceSettings,
-  seed: number,
-  iteration: number,
-  body: ConcurrentBody,
-  vitest: TestContext,
-  capture: CapturePlan | undefined,
-): Promise<Outcome> {
-  const run = new IterationRun(settings, seed, capture, capture === undefined ? {} : { raceKey: codeLocationKey })
-  const ctx = createConcurrentContext(vitest, run, iteration)
-  let error: unknown
-  if (settings.race) retainTurns()
-  try {
-    await runAs({ run, worker: 0 }, async () => {
-      await body(ctx)
-    })
-  } catch (e) {
-    error = e
-  } finally {
-    // Workers nobody joined still belong to this iteration: let them finish first.
-    await Promise.all(run.settled)
-    if (settings.race) releaseTurns()
-  }
-  const lost = run.unobservedFailure()
-  if (error === undefined && lost !== undefined) {
-    error = attributeToWorker(lost.error, lost)
-    ;(error as Error).message += ' (its promise was never awaited)'
-  }
-  return { run, races: run.detector?.races ?? [], error }
 }
 
 function shellQuote(s: string): string {

@@ -29,3 +29,11 @@ export function currentContext(): WorkerContext | undefined {
 export function runAs<T>(context: WorkerContext, fn: () => T): T {
   return globals.als.run(context, fn)
 }
+
+/**
+ * Run `fn` as no worker. The library's own promise reactions run so, so that the promise
+ * edges (async-hooks.ts) never see its bookkeeping as synchronisation between workers.
+ */
+export function outsideWorkers<T>(fn: () => T): T {
+  return globals.als.exit(fn)
+}

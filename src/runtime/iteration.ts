@@ -8,9 +8,10 @@ import type { RaceSettings } from '../options.js'
 import { currentContext } from './context.js'
 import { Random } from './random.js'
 import { RandomStrategy, Scheduler } from './scheduler.js'
-import { captureStack } from './stacks.js'
+import { captureStack, OWN_DIRS } from './stacks.js'
+import { frameLocation, userFrames } from '../report/frames.js'
 import { Tracker, type AccessSink } from './track.js'
-import { currentTurn } from './turns.js'
+import { currentTurn } from './async-hooks.js'
 
 /** Which accesses capture a stack: those of locations with these labels, or all. */
 export type CapturePlan = { readonly labels: ReadonlySet<string> } | 'all'
@@ -44,9 +45,16 @@ export class IterationRun implements AccessSink {
     readonly capture: CapturePlan | undefined,
     detectorOptions: Omit<DetectorOptions, 'historySize'> = {},
   ) {
-    this.detector = settings.race ? new Detector({ ...detectorOptions, historySize: settings.historySize }) : undefined
+    this.detector = settings.race ? new Detector({ ...detectorOptions, historySize: settings.historySize, semantics: settings.semantics }) : undefined
     this.recording = this.detector !== undefined
-    this.scheduler = new Scheduler(new RandomStrategy(new Random(seed)))
+    this.scheduler = new Scheduler({
+      strategy: new RandomStrategy(new Random(seed)),
+      stack: captureStack,
+      describe: (stack) => {
+        const frame = stack === undefined ? undefined : userFrames(stack, OWN_DIRS)[0]
+        return frame === undefined ? 'an unknown place' : frameLocation(frame, settings.root)
+      },
+    })
     this.tracker = new Tracker(this)
     this.workers.set(MAIN_WORKER, { id: MAIN_WORKER, createdAt: undefined, fanOut: undefined, state: 'running', error: undefined, observed: true })
   }

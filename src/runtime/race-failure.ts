@@ -62,12 +62,15 @@ export function raceReport(race: RaceRecord, run: IterationRun, replay: string):
     location: race.location.label,
     current: { kind: race.current.kind, worker: race.current.worker, frames: frames(stack(race.current.stack)) },
     previous: { kind: race.previous.kind, worker: race.previous.worker, frames: race.previousEvicted ? null : frames(stack(race.previous.stack)) },
-    span: {
-      worker: race.span.worker,
-      readAt: race.readEvicted ? null : top(race.span.read.stack),
-      awaitedAt: top(race.span.point?.stack),
-      awaited: race.span.point?.label,
-    },
+    span:
+      race.span === undefined
+        ? null
+        : {
+            worker: race.span.worker,
+            readAt: race.readEvicted ? null : top(race.span.read.stack),
+            awaitedAt: top(race.span.point?.stack),
+            awaited: race.span.point?.label,
+          },
     workers: workers.map((w) => workerReport(run, w)),
     replay,
   }

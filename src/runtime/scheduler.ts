@@ -9,7 +9,8 @@
  * Releasing a worker settles a promise, but that is never a happens-before edge: the
  * scheduler does not talk to the detector at all.
  */
-import { safeQueueMicrotask, safeSetImmediate } from './builtins.js'
+import { safeQueueMicrotask, safeSetImmediate, safeSetTimeout } from './builtins.js'
+import { outsideWorkers } from './context.js'
 import type { Random } from './random.js'
 
 /** Chooses the next worker among those waiting at a scheduling point. */
@@ -34,12 +35,37 @@ export class WorkerCancelledError extends Error {
   }
 }
 
+/**
+ * Every worker waits on a library primitive (or on joining one that does) and nothing left
+ * can wake them: Go's `all goroutines are asleep - deadlock!`.
+ */
+export class DeadlockError extends Error {
+  constructor(readonly waiting: readonly WaitingWorker[], describe: (stack: string | undefined) => string) {
+    super(
+      [
+        'vitest-race: all workers are asleep - deadlock!',
+        ...waiting.map((w) => `  ${w.worker === 0 ? 'the test body' : `worker ${w.worker}`} waits on ${w.waitingOn} since ${describe(w.since)}`),
+      ].join('\n'),
+    )
+    this.name = 'DeadlockError'
+  }
+}
+
+/** A worker in a deadlock: what it waits on and where it started waiting. */
+export interface WaitingWorker {
+  readonly worker: number
+  readonly waitingOn: string
+  readonly since: string | undefined
+}
+
 type Status = 'running' | 'pending' | 'blocked' | 'done'
 
 interface Slot {
   status: Status
   /** What the worker waits for, for diagnostics. */
   waitingOn: string
+  /** The stack where it started waiting (blocked workers only). */
+  since: string | undefined
   cancelled: boolean
   release: (() => void) | undefined
   fail: ((error: unknown) => void) | undefined
@@ -51,17 +77,35 @@ export interface Blocked {
   wake(): void
 }
 
+/** How the scheduler learns where a wait started and prints it. */
+export interface SchedulerOptions {
+  readonly strategy: Strategy
+  /** The current stack (captured when a worker starts waiting on a primitive). */
+  readonly stack: () => string
+  /** `file:line:col` of the user frame of a stack. */
+  readonly describe: (stack: string | undefined) => string
+}
+
+/** How long everyone must stay blocked, after an event-loop turn, before it is a deadlock. */
+const DEADLOCK_GRACE_MS = 20
+
 export class Scheduler {
   private readonly slots = new Map<number, Slot>()
+  /** The test body (not scheduled) while it waits on workers or a primitive. */
+  private main: { waitingOn: string; since: string | undefined; fail: ((e: unknown) => void) | undefined } | undefined
   private dispatchQueued = false
   private watchArmed = false
+  private deadlockArmed = false
   private changes = 0
+  private readonly strategy: Strategy
 
-  constructor(private readonly strategy: Strategy) {}
+  constructor(private readonly options: SchedulerOptions) {
+    this.strategy = options.strategy
+  }
 
   /** Register a new worker; it is running until it reaches its first point. */
   add(worker: number): void {
-    this.slots.set(worker, { status: 'running', waitingOn: '', cancelled: false, release: undefined, fail: undefined })
+    this.slots.set(worker, { status: 'running', waitingOn: '', since: undefined, cancelled: false, release: undefined, fail: undefined })
     this.changed()
   }
 
@@ -78,10 +122,26 @@ export class Scheduler {
     const slot = this.slots.get(worker)
     if (slot === undefined) {
       let wake!: () => void
-      const gate = new Promise<void>((resolve) => (wake = resolve))
-      return { gate, wake }
+      let fail!: (e: unknown) => void
+      const gate = new Promise<void>((resolve, reject) => {
+        wake = resolve
+        fail = reject
+      })
+      if (worker !== 0) return { gate, wake }
+      const main = { waitingOn: label, since: this.options.stack(), fail }
+      this.main = main
+      this.changed()
+      return {
+        gate,
+        wake: () => {
+          if (this.main === main) this.main = undefined
+          this.changed()
+          wake()
+        },
+      }
     }
     const gate = this.wait(slot, 'blocked', label)
+    slot.since = this.options.stack()
     return {
       gate,
       wake: () => {
@@ -98,6 +158,14 @@ export class Scheduler {
    */
   waiting(worker: number, label: string): () => void {
     const slot = this.slots.get(worker)
+    if (slot === undefined && worker === 0) {
+      const main = { waitingOn: label, since: this.options.stack(), fail: undefined }
+      this.main = main
+      this.changed()
+      return () => {
+        if (this.main === main) this.main = undefined
+      }
+    }
     if (slot === undefined || slot.status !== 'running') return () => {}
     slot.status = 'blocked'
     slot.waitingOn = label
@@ -157,10 +225,13 @@ export class Scheduler {
     if (this.dispatchQueued) return
     this.dispatchQueued = true
     // Deferred to a microtask so that workers started together are all pending before the pick.
-    safeQueueMicrotask(() => {
-      this.dispatchQueued = false
-      this.dispatch(false)
-    })
+    // Run as no worker: releasing a worker must not look like a promise hand-off between workers.
+    outsideWorkers(() =>
+      safeQueueMicrotask(() => {
+        this.dispatchQueued = false
+        this.dispatch(false)
+      }),
+    )
   }
 
   private dispatch(force: boolean): void {
@@ -170,7 +241,10 @@ export class Scheduler {
       if (slot.status === 'pending') pending.push(worker)
       else if (slot.status === 'running') running = true
     }
-    if (pending.length === 0) return
+    if (pending.length === 0) {
+      if (!running) this.armDeadlockCheck()
+      return
+    }
     if (running && !force) {
       this.armWatch()
       return
@@ -188,14 +262,63 @@ export class Scheduler {
     if (pending.length > 1) this.armWatch()
   }
 
+  /** The workers in a deadlock right now, or undefined: all blocked, none can wake another. */
+  private deadlocked(): WaitingWorker[] | undefined {
+    if (this.main === undefined) return undefined
+    const waiting: WaitingWorker[] = []
+    for (const [worker, slot] of this.slots) {
+      if (slot.status === 'done') continue
+      if (slot.status !== 'blocked') return undefined
+      waiting.push({ worker, waitingOn: slot.waitingOn, since: slot.since })
+    }
+    if (waiting.length === 0) return undefined
+    return [{ worker: 0, waitingOn: this.main.waitingOn, since: this.main.since }, ...waiting]
+  }
+
+  /**
+   * When every worker is blocked and the test body waits too, wait one event-loop turn and a
+   * short timer (I/O or a timer may still wake someone); if nothing changed, fail every
+   * blocked worker with a DeadlockError instead of hanging until the test timeout.
+   */
+  private armDeadlockCheck(): void {
+    if (this.deadlockArmed || this.deadlocked() === undefined) return
+    this.deadlockArmed = true
+    const seen = this.changes
+    outsideWorkers(() =>
+      safeSetImmediate(() =>
+        safeSetTimeout(() => {
+          this.deadlockArmed = false
+          const waiting = this.deadlocked()
+          if (this.changes !== seen || waiting === undefined) {
+            this.armDeadlockCheck()
+            return
+          }
+          const error = new DeadlockError(waiting, this.options.describe)
+          for (const slot of this.slots.values()) {
+            if (slot.status === 'blocked' && slot.fail !== undefined) {
+              const fail = slot.fail
+              slot.status = 'running'
+              slot.release = slot.fail = undefined
+              fail(error)
+            }
+          }
+          this.main?.fail?.(error)
+          this.changes++
+        }, DEADLOCK_GRACE_MS),
+      ),
+    )
+  }
+
   /** Let a pending worker go if the running ones stay silent for a whole event-loop turn. */
   private armWatch(): void {
     if (this.watchArmed) return
     this.watchArmed = true
     const seen = this.changes
-    safeSetImmediate(() => {
-      this.watchArmed = false
-      this.dispatch(this.changes === seen)
-    })
+    outsideWorkers(() =>
+      safeSetImmediate(() => {
+        this.watchArmed = false
+        this.dispatch(this.changes === seen)
+      }),
+    )
   }
 }

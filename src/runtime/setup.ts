@@ -4,5 +4,5 @@
  * fake timers or spies.
  */
 import './builtins.js'
-import './turns.js'
+import './async-hooks.js'
 import './context.js'

@@ -78,6 +78,11 @@ const UNTRACKABLE: ReadonlySet<object> = new Set<object>(
  */
 export const UNTRACKED: unique symbol = Symbol.for('vitest-race.untracked') as never
 
+/** Mark a class so that its instances are never tracked (see UNTRACKED). */
+export function neverTracked(cls: { prototype: object }): void {
+  Object.defineProperty(cls.prototype, UNTRACKED, { value: true })
+}
+
 const kindsByPrototype = new SafeWeakMap<object, { kind: Kind; className: string | undefined } | null>()
 
 function kindOf(value: object): { kind: Kind; className: string | undefined } | null {

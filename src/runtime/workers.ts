@@ -5,7 +5,7 @@
  * step, and a worker's last step happens-before whatever follows the await that joined it.
  */
 import { safeApply } from './builtins.js'
-import { currentContext, runAs } from './context.js'
+import { currentContext, outsideWorkers, runAs } from './context.js'
 import type { IterationRun, WorkerInfo } from './iteration.js'
 import { WorkerCancelledError } from './scheduler.js'
 import { captureStack } from './stacks.js'
@@ -46,7 +46,9 @@ function start<T>(run: IterationRun, parent: number, fn: () => T | Promise<T>, i
   })
   // Kept for the end of the iteration; the handler also stops an unawaited failure from
   // becoming an unhandled rejection (the iteration reports it instead).
-  run.settled.push(safeApply(promiseThen, done, [undefined, () => undefined]) as Promise<unknown>)
+  // Registered as no worker, like every reaction of the library's own: no promise edge from
+  // the finished worker to whoever happened to start it.
+  run.settled.push(outsideWorkers(() => safeApply(promiseThen, done, [undefined, () => undefined]) as Promise<unknown>))
   return { id, info: state, done }
 }
 
@@ -94,7 +96,7 @@ export async function fanOut<T>(run: IterationRun, n: number, fn: (index: number
       if (--remaining === 0) resolve()
     }
     for (const [i, child] of children.entries()) {
-      safeApply(promiseThen, child.done, [
+      outsideWorkers(() => safeApply(promiseThen, child.done, [
         (value: Awaited<T>) => {
           results[i] = value
           settle()
@@ -107,7 +109,7 @@ export async function fanOut<T>(run: IterationRun, n: number, fn: (index: number
           }
           settle()
         },
-      ])
+      ]))
     }
   })
   resume()
@@ -131,20 +133,22 @@ export class WorkerHandle<T> extends Promise<T> {
   static of<T>(run: IterationRun, child: Started<T>): WorkerHandle<T> {
     let finished = false
     const handle = new WorkerHandle<T>((resolve, reject) => {
-      safeApply(promiseThen, child.done, [
-        (v: T) => {
-          finished = true
-          resolve(v)
-        },
-        (e: unknown) => {
-          finished = true
-          reject(e)
-        },
-      ])
+      outsideWorkers(() =>
+        safeApply(promiseThen, child.done, [
+          (v: T) => {
+            finished = true
+            resolve(v)
+          },
+          (e: unknown) => {
+            finished = true
+            reject(e)
+          },
+        ]),
+      )
     })
     handle.joinInfo = { run, child: child.id, finished: () => finished }
     // A failure nobody awaits is reported by the iteration, not as an unhandled rejection.
-    safeApply(promiseThen, handle, [undefined, () => undefined])
+    outsideWorkers(() => safeApply(promiseThen, handle, [undefined, () => undefined]))
     return handle
   }
 

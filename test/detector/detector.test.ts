@@ -24,8 +24,8 @@ describe('atomicity rule: reported', () => {
     expect(races[0]!.location.label).toBe('svc.balances.get("merchant-1")')
     expect(races[0]!.current.worker).toBe(w2)
     expect(races[0]!.previous.worker).toBe(w1)
-    expect(races[0]!.span.worker).toBe(w2)
-    expect(races[0]!.span.point?.label).toBe('scheduled audit()')
+    expect(races[0]!.span!.worker).toBe(w2)
+    expect(races[0]!.span!.point?.label).toBe('scheduled audit()')
   })
 
   it('is predictive: the other write need not land inside the span in this run', () => {
@@ -48,7 +48,7 @@ describe('atomicity rule: reported', () => {
     d.write(w2, L, next())
     expect(d.races).toHaveLength(1)
     expect(d.races[0]!.current.worker).toBe(w2)
-    expect(d.races[0]!.span.worker).toBe(w1)
+    expect(d.races[0]!.span!.worker).toBe(w1)
   })
 
   it('a write ordered before the lock but after the read still races', () => {

@@ -73,8 +73,8 @@ function toEvents(trace: { prefix: Step[]; steps: Step[] }): Event[] {
   return events
 }
 
-function detectorRaces(events: Event[]): Set<number> {
-  const d = new Detector({ historySize: 1 })
+function detectorRaces(events: Event[], semantics: 'atomicity' | 'strict' = 'atomicity'): Set<number> {
+  const d = new Detector({ historySize: 1, semantics })
   const locs = Array.from({ length: LOCS }, (_, i) => d.location(String(i)))
   const mutexes = Array.from({ length: MUTEXES }, () => new SyncClock())
   const ids = new Map<number, number>([[0, MAIN_WORKER]])
@@ -87,6 +87,41 @@ function detectorRaces(events: Event[]): Set<number> {
     else if (e.type === 'join') d.join(w, ids.get(e.other)!)
   }
   return new Set(d.races.map((r) => Number(r.location.label)))
+}
+
+type Timed = { worker: number; kind: 'read' | 'write'; loc: number; turn: number; vc: number[]; i: number }
+
+/** Full vector clocks for every access, computed naively (a tick per event). */
+function timedAccesses(events: Event[]): Timed[] {
+  const vcs: number[][] = Array.from({ length: WORKERS }, () => Array(WORKERS).fill(0))
+  const mvcs: number[][] = Array.from({ length: MUTEXES }, () => Array(WORKERS).fill(0))
+  const join = (a: number[], b: number[]) => a.map((v, i) => Math.max(v, b[i]!))
+  const accesses: Timed[] = []
+  events.forEach((e, i) => {
+    const w = e.worker
+    vcs[w]![w]!++
+    if (e.type === 'access') accesses.push({ ...e, vc: vcs[w]!.slice(), i })
+    else if (e.type === 'release') mvcs[e.m] = join(mvcs[e.m]!, vcs[w]!)
+    else if (e.type === 'acquire') vcs[w] = join(vcs[w]!, mvcs[e.m]!)
+    else if (e.type === 'fork') vcs[e.other] = join(vcs[e.other]!, vcs[w]!)
+    else if (e.type === 'join') vcs[w] = join(vcs[w]!, vcs[e.other]!)
+  })
+  return accesses
+}
+
+const happensBefore = (a: Timed, b: Timed) => a.i < b.i && a.vc[a.worker]! <= b.vc[a.worker]!
+
+/** Go's rule, literally: two accesses of different workers, one a write, unordered. */
+function strictOracleRaces(events: Event[]): Set<number> {
+  const accesses = timedAccesses(events)
+  const racy = new Set<number>()
+  for (const a of accesses) {
+    for (const b of accesses) {
+      if (b.i <= a.i || a.loc !== b.loc || a.worker === b.worker || (a.kind === 'read' && b.kind === 'read')) continue
+      if (!happensBefore(a, b)) racy.add(a.loc)
+    }
+  }
+  return racy
 }
 
 /** The rule, literally: full vector clocks, every pair of events. */
@@ -124,6 +159,21 @@ function oracleRaces(events: Event[]): Set<number> {
 }
 
 describe('detector agrees with the brute-force oracle', () => {
+  it('in strict semantics, on 5000 random traces', () => {
+    let racyTraces = 0
+    fc.assert(
+      fc.property(traceArb, (trace) => {
+        const events = toEvents(trace)
+        const expected = strictOracleRaces(events)
+        if (expected.size > 0) racyTraces++
+        expect([...detectorRaces(events, 'strict')].sort()).toEqual([...expected].sort())
+      }),
+      { numRuns: 5000, seed: 20261123 },
+    )
+    expect(racyTraces).toBeGreaterThan(500)
+    expect(racyTraces).toBeLessThan(4500)
+  })
+
   it('on 5000 random traces', () => {
     let racyTraces = 0
     fc.assert(

@@ -37,7 +37,7 @@ describe('formatRace', () => {
 
   it('says when a stack could not be restored, and names the test body', () => {
     const text = formatRace(
-      { ...report, previous: { kind: 'write', worker: 0, frames: null }, span: { ...report.span, readAt: null, awaitedAt: null, awaited: undefined }, workers: [report.workers[0]!] },
+      { ...report, previous: { kind: 'write', worker: 0, frames: null }, span: { ...report.span!, readAt: null, awaitedAt: null, awaited: undefined }, workers: [report.workers[0]!] },
       { stripPathPrefix: '' },
     )
     expect(text).toContain(`Previous write at svc.balances.get("merchant-1") by the test body:\n  ${FAILED_TO_RESTORE}`)

@@ -2,7 +2,7 @@
 import { DEFAULT_SETTINGS, type RaceSettings } from '../../src/options.js'
 import { runAs } from '../../src/runtime/context.js'
 import { IterationRun, type CapturePlan } from '../../src/runtime/iteration.js'
-import { releaseTurns, retainTurns } from '../../src/runtime/turns.js'
+import { releaseTurns, retainTurns } from '../../src/runtime/async-hooks.js'
 import type { RaceRecord } from '../../src/detector/race-record.js'
 
 export interface IterationResult<T> {

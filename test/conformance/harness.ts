@@ -1,0 +1,66 @@
+/**
+ * The conformance harness (modelled on Go's src/runtime/race/testdata): each case is a small
+ * concurrentTest body named `Race…` (the detector must report a race in at least one of its
+ * iterations) or `NoRace…` (it must report none in any iteration). Cases run under race mode,
+ * in-process, through the same iteration runner as concurrentTest.
+ */
+import type { TestContext } from 'vitest'
+import { DEFAULT_SETTINGS, type RaceSettings, type Semantics } from '../../src/options.js'
+import { runIteration, type ConcurrentBody } from '../../src/runtime/iteration-runner.js'
+import { iterationSeed } from '../../src/runtime/random.js'
+
+/** One conformance case. */
+export interface ConformanceCase {
+  /** `Race…` or `NoRace…`: what the detector must say. */
+  readonly name: string
+  readonly body: ConcurrentBody
+  /** Default 'atomicity'. */
+  readonly semantics?: Semantics
+  /** Iterations (different schedules); default 8. */
+  readonly iterations?: number
+}
+
+/** What the harness saw for one case. */
+export interface CaseResult {
+  readonly name: string
+  readonly expectedRace: boolean
+  readonly reported: boolean
+  /** Labels of the racing locations reported in the first racy iteration. */
+  readonly labels: readonly string[]
+  /** An error the body itself threw (other than a reported race), if any. */
+  readonly error: unknown
+  readonly ok: boolean
+}
+
+export async function runCase(c: ConformanceCase, vitest: TestContext): Promise<CaseResult> {
+  const expectedRace = c.name.startsWith('Race')
+  if (!expectedRace && !c.name.startsWith('NoRace')) throw new Error(`case ${c.name}: name must start with Race or NoRace`)
+  const settings: RaceSettings = { ...DEFAULT_SETTINGS, race: true, semantics: c.semantics ?? 'atomicity' }
+  let reported = false
+  let labels: string[] = []
+  let error: unknown
+  const n = c.iterations ?? 8
+  for (let i = 0; i < n && !reported; i++) {
+    const outcome = await runIteration(settings, iterationSeed(0xc0ffee, i), i, c.body, vitest, undefined)
+    if (outcome.races.length > 0) {
+      reported = true
+      labels = outcome.races.map((r) => r.location.label)
+    } else if (outcome.error !== undefined && error === undefined) {
+      error = outcome.error
+    }
+  }
+  return { name: c.name, expectedRace, reported, labels, error, ok: reported === expectedRace && (reported || error === undefined) }
+}
+
+/** `Passed X of Y (F false positives, N false negatives)`, plus one line per failing case. */
+export function summary(results: readonly CaseResult[]): string {
+  const fp = results.filter((r) => !r.expectedRace && r.reported).length
+  const fn = results.filter((r) => r.expectedRace && !r.reported).length
+  const passed = results.filter((r) => r.ok).length
+  const lines = [`Passed ${passed} of ${results.length} (${fp} false positives, ${fn} false negatives)`]
+  for (const r of results.filter((x) => !x.ok)) {
+    const why = r.expectedRace && !r.reported ? 'no race reported' : r.reported ? `false positive on ${r.labels.join(', ')}` : `body failed: ${String(r.error)}`
+    lines.push(`  FAIL ${r.name}: ${why}`)
+  }
+  return lines.join('\n')
+}
