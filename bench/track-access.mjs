@@ -6,7 +6,7 @@
 import { DEFAULT_SETTINGS } from '../dist/options.js'
 import { runAs } from '../dist/runtime/context.js'
 import { IterationRun } from '../dist/runtime/iteration.js'
-import { releaseTurns, retainTurns } from '../dist/runtime/turns.js'
+import { releaseTurns, retainTurns } from '../dist/runtime/async-hooks.js'
 
 const N = Number(process.env.BENCH_N ?? 1_000_000)
 const ROUNDS = 7
