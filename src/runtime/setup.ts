@@ -1,8 +1,14 @@
 /**
  * The setup file the plugin registers in every test worker. Loading the runtime here,
  * before any test file, captures the built-ins (builtins.ts) before a test can install
- * fake timers or spies.
+ * fake timers or spies, and instruments the lock libraries the project uses.
  */
+import { inject } from 'vitest'
 import './builtins.js'
 import './async-hooks.js'
 import './context.js'
+import { SETTINGS_KEY } from '../provided.js'
+import { instrumentLockLibraries } from './lock-libraries.js'
+
+const settings = inject(SETTINGS_KEY)
+await instrumentLockLibraries(settings?.root || process.cwd())

@@ -56,6 +56,22 @@ describe('race mode', () => {
   })
 })
 
+describe('async-mutex is recognised unchanged', () => {
+  it('runExclusive, acquire/release and Semaphore, contended or not: no race', () => {
+    const r = runVitest('core', ['async-mutex.test'], RACE)
+    expect(reportCount(r.output)).toBe(0)
+    expect(r.output).toContain('3 passed')
+    expect(r.code).toBe(0)
+  })
+
+  it('a read outside its lock still races', () => {
+    const r = runVitest('core', ['async-mutex-racy'], RACE)
+    expect(r.code).toBe(1)
+    expect(reportCount(r.output)).toBe(1)
+    expect(r.output).toContain('Write at acct.balance by worker')
+  })
+})
+
 describe('stress mode', () => {
   it('the racy debit fails through the test’s own expect, with a replay seed', () => {
     const r = runVitest('core', ['debit-racy'])
