@@ -31,6 +31,12 @@ export class SyncClock {
 class WorkerState {
   /** Own clock component; bumped after every release. */
   clock = 1
+  /**
+   * A snapshot published the current clock: bump it before the next access. Lazy, so that a
+   * run of promise resolutions with no access in between (an await loop) shares one clock
+   * value and one snapshot.
+   */
+  published: ClockSnapshot | undefined = undefined
   /** Accesses so far. */
   seq = 0
   pointSeq = 0
@@ -43,6 +49,8 @@ class WorkerState {
 
 /** A worker's history at one moment, for an acquire later (a promise resolution). */
 export interface ClockSnapshot {
+  /** The detector that took it: a snapshot means nothing to another iteration's detector. */
+  readonly detector: Detector
   readonly worker: number
   readonly clock: number
   readonly vc: VectorClock
@@ -112,9 +120,9 @@ export class Detector {
   /** `worker` releases without an object: what it did so far happens-before a later `acquireSnapshot`. */
   snapshot(worker: number): ClockSnapshot {
     const w = this.workers[worker]!
-    const s = { worker, clock: w.clock, vc: w.vc }
-    w.clock++
-    return s
+    const last = w.published
+    if (last !== undefined && last.clock === w.clock && last.vc === w.vc) return last
+    return (w.published = { detector: this, worker, clock: w.clock, vc: w.vc })
   }
 
   /** `worker` acquires a snapshot taken by another worker. */
@@ -133,6 +141,7 @@ export class Detector {
   /** `worker` read `loc` in `turn`. */
   read(worker: number, loc: Location, turn: number, stack?: string): void {
     const w = this.workers[worker]!
+    if (w.published !== undefined && w.published.clock === w.clock) w.clock++
     const seq = ++w.seq
     const prev = entryOf(loc.reads, worker)
     // Fast path: a live read in the same turn with the same knowledge; the new one changes nothing
@@ -152,6 +161,7 @@ export class Detector {
   /** `worker` wrote `loc` in `turn`. */
   write(worker: number, loc: Location, turn: number, stack?: string): void {
     const w = this.workers[worker]!
+    if (w.published !== undefined && w.published.clock === w.clock) w.clock++
     const seq = ++w.seq
     const read = entryOf(loc.reads, worker)
     const stale = read !== undefined && read.live && read.turn !== turn

@@ -14,38 +14,38 @@
  *   scheduler letting a worker go on is never an edge.
  */
 import type { ClockSnapshot } from '../detector/detector.js'
-import { safeCreateHook } from './builtins.js'
+import { safeCreateHook, safeExecutionAsyncId, safeExecutionAsyncResource } from './builtins.js'
 import { currentContext } from './context.js'
-import type { IterationRun } from './iteration.js'
 
 let turn = 1
 let users = 0
 
-/** Reaction promise id → the promise it waits on (only promises created by a worker). */
-const waitsOn = new Map<number, number>()
-/** Promise id → who resolved it, with their clock then. */
-const resolvedBy = new Map<number, { readonly run: IterationRun; readonly snapshot: ClockSnapshot }>()
+/** On a promise: the async id of the promise it waits on (its trigger), set at `init`. */
+const WAITS_ON = Symbol('vitest-race.waitsOn')
+/**
+ * Who resolved each promise, by async id − `firstId`: ids grow by one per resource, so a
+ * plain array stays dense and far cheaper than a Map on await-heavy code.
+ */
+let resolvedBy: (ClockSnapshot | undefined)[] = []
+let firstId = 0
 
 const hook = safeCreateHook({
-  init(asyncId, type, triggerAsyncId) {
-    if (type !== 'PROMISE') return
-    const ctx = currentContext()
-    if (ctx !== undefined && ctx.run.detector !== undefined) waitsOn.set(asyncId, triggerAsyncId)
+  init(_asyncId, type, triggerAsyncId, resource) {
+    if (type === 'PROMISE') (resource as { [WAITS_ON]?: number })[WAITS_ON] = triggerAsyncId
   },
   promiseResolve(asyncId) {
     const ctx = currentContext()
     const d = ctx?.run.detector
-    if (d !== undefined) resolvedBy.set(asyncId, { run: ctx!.run, snapshot: d.snapshot(ctx!.worker) })
+    if (d !== undefined && asyncId >= firstId) resolvedBy[asyncId - firstId] = d.snapshot(ctx!.worker)
   },
-  before(asyncId) {
+  before() {
     turn++
-    const awaited = waitsOn.get(asyncId)
-    if (awaited === undefined) return
-    waitsOn.delete(asyncId) // a reaction runs once
-    const resolved = resolvedBy.get(awaited)
-    if (resolved === undefined) return
+    const awaited = (safeExecutionAsyncResource() as { [WAITS_ON]?: number })[WAITS_ON]
+    if (awaited === undefined || awaited < firstId) return
+    const snapshot = resolvedBy[awaited - firstId]
+    if (snapshot === undefined) return
     const ctx = currentContext()
-    if (ctx !== undefined && ctx.run === resolved.run) ctx.run.detector!.acquireSnapshot(ctx.worker, resolved.snapshot)
+    if (ctx !== undefined && ctx.run.detector === snapshot.detector) snapshot.detector.acquireSnapshot(ctx.worker, snapshot)
   },
   after() {
     turn++
@@ -59,14 +59,16 @@ export function currentTurn(): number {
 
 /** Start the hooks (for one more race-mode iteration). */
 export function retainTurns(): void {
-  if (users++ === 0) hook.enable()
+  if (users++ === 0) {
+    firstId = safeExecutionAsyncId() + 1
+    hook.enable()
+  }
 }
 
 /** Stop the hooks when the last race-mode iteration ends, and forget its promises. */
 export function releaseTurns(): void {
   if (--users === 0) {
     hook.disable()
-    waitsOn.clear()
-    resolvedBy.clear()
+    resolvedBy = []
   }
 }

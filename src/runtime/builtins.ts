@@ -3,7 +3,7 @@
  * lives beside `vi.useFakeTimers()`, spies on `Map.prototype` and polyfills; it must never
  * schedule through, or look up state with, whatever the test has installed since.
  */
-import { AsyncLocalStorage, createHook } from 'node:async_hooks'
+import { AsyncLocalStorage, createHook, executionAsyncId, executionAsyncResource } from 'node:async_hooks'
 
 export const safeApply = Reflect.apply
 export const safeMathRandom = Math.random
@@ -19,7 +19,12 @@ export const safeReflectDeleteProperty = Reflect.deleteProperty
 export const safeReflectGetOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor
 export const safeReflectOwnKeys = Reflect.ownKeys
 export const safeGetPrototypeOf = Object.getPrototypeOf
-export { AsyncLocalStorage as SafeAsyncLocalStorage, createHook as safeCreateHook }
+export {
+  AsyncLocalStorage as SafeAsyncLocalStorage,
+  createHook as safeCreateHook,
+  executionAsyncId as safeExecutionAsyncId,
+  executionAsyncResource as safeExecutionAsyncResource,
+}
 
 /**
  * `uncurry(Map.prototype.get)(map, key)` calls the original method however the prototype is
