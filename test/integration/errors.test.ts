@@ -72,3 +72,27 @@ describe('reports', () => {
     expect(kept).toContain('Previous write at s.x by worker 1:\n  history.test.ts:13:9')
   })
 })
+
+describe('deadlock and strict semantics', () => {
+  it('a deadlock fails at once, listing each worker, its wait and where it started', () => {
+    const r = runVitest('errors', ['deadlock'], RACE)
+    expect(r.code).toBe(1)
+    expect(r.output).toContain(
+      [
+        'DeadlockError: vitest-race: all workers are asleep - deadlock!',
+        '  the test body waits on fanOut(2) since deadlock.test.ts:6:9',
+        '  worker 1 waits on Mutex.lock() since deadlock.test.ts:10:18',
+        '  worker 2 waits on Mutex.lock() since deadlock.test.ts:10:18',
+      ].join('\n'),
+    )
+    expect(r.output).not.toContain('timed out')
+  })
+
+  it('blind writes are silent by default and a race under semantics: strict', () => {
+    const r = runVitest('errors', ['strict'], RACE)
+    expect(r.output).toMatch(/Tests +1 failed \| 1 passed/)
+    expect(r.output).toMatch(/× blind writes under strict semantics/)
+    expect(reportCount(r.output)).toBe(1)
+    expect(r.output).toContain('Write at status.state by worker 2:\n  strict.test.ts:7:12\nPrevious write at status.state by worker 1:')
+  })
+})
