@@ -126,24 +126,12 @@ function strictOracleRaces(events: Event[]): Set<number> {
 
 /** The rule, literally: full vector clocks, every pair of events. */
 function oracleRaces(events: Event[]): Set<number> {
-  const vcs: number[][] = Array.from({ length: WORKERS }, () => Array(WORKERS).fill(0))
-  const mvcs: number[][] = Array.from({ length: MUTEXES }, () => Array(WORKERS).fill(0))
-  const join = (a: number[], b: number[]) => a.map((v, i) => Math.max(v, b[i]!))
-  const accesses: { worker: number; kind: 'read' | 'write'; loc: number; turn: number; vc: number[]; i: number }[] = []
-  events.forEach((e, i) => {
-    const w = e.worker
-    vcs[w]![w]!++
-    if (e.type === 'access') accesses.push({ ...e, vc: vcs[w]!.slice(), i })
-    else if (e.type === 'release') mvcs[e.m] = join(mvcs[e.m]!, vcs[w]!)
-    else if (e.type === 'acquire') vcs[w] = join(vcs[w]!, mvcs[e.m]!)
-    else if (e.type === 'fork') vcs[e.other] = join(vcs[e.other]!, vcs[w]!)
-    else if (e.type === 'join') vcs[w] = join(vcs[w]!, vcs[e.other]!)
-  })
-  const hb = (a: (typeof accesses)[number], b: (typeof accesses)[number]) => a.i < b.i && a.vc[a.worker]! <= b.vc[a.worker]!
+  const accesses = timedAccesses(events)
+  const hb = happensBefore
   const racy = new Set<number>()
   for (const w of accesses) {
     if (w.kind !== 'write') continue
-    let read: (typeof accesses)[number] | undefined
+    let read: Timed | undefined
     for (const a of accesses) {
       if (a.i >= w.i) break
       if (a.worker !== w.worker || a.loc !== w.loc) continue
