@@ -4,6 +4,7 @@
 import { DEFAULT_SETTINGS } from '../dist/options.js'
 import { runAs } from '../dist/runtime/context.js'
 import { IterationRun } from '../dist/runtime/iteration.js'
+import { randomSchedule, strategyFor } from '../dist/runtime/strategies.js'
 import { releaseTurns, retainTurns } from '../dist/runtime/async-hooks.js'
 
 const N = Number(process.env.BENCH_AWAITS ?? 200_000)
@@ -22,7 +23,7 @@ async function loop() {
 async function measure(hooks) {
   const times = []
   for (let r = 0; r < ROUNDS; r++) {
-    const run = new IterationRun({ ...DEFAULT_SETTINGS, race: hooks }, 1, undefined)
+    const run = new IterationRun({ ...DEFAULT_SETTINGS, race: hooks }, 1, strategyFor(randomSchedule(1)), undefined)
     if (hooks) retainTurns()
     const start = process.hrtime.bigint()
     await runAs({ run, worker: 0 }, loop)

@@ -6,6 +6,7 @@
 import { DEFAULT_SETTINGS } from '../dist/options.js'
 import { runAs } from '../dist/runtime/context.js'
 import { IterationRun } from '../dist/runtime/iteration.js'
+import { randomSchedule, strategyFor } from '../dist/runtime/strategies.js'
 import { releaseTurns, retainTurns } from '../dist/runtime/async-hooks.js'
 
 const N = Number(process.env.BENCH_N ?? 1_000_000)
@@ -28,7 +29,7 @@ function measure(kind, mode) {
     let value = make()
     let run
     if (mode !== 'raw') {
-      run = new IterationRun({ ...DEFAULT_SETTINGS, race: mode === 'race' }, 1, undefined)
+      run = new IterationRun({ ...DEFAULT_SETTINGS, race: mode === 'race' }, 1, strategyFor(randomSchedule(1)), undefined)
       value = run.tracker.track(value, 'bench')
     }
     if (mode === 'race') retainTurns()

@@ -22,10 +22,24 @@ export interface RaceOptions {
    * unordered accesses to one location, at least one a write (order dependence too).
    */
   semantics?: Semantics
+  /**
+   * How the scheduler explores: `'random'` (default), `'pct'` (probabilistic concurrency
+   * testing, see `depth`) or `'exhaustive'` (every interleaving, up to `maxInterleavings`).
+   */
+  strategy?: StrategyName
+  /** PCT's bug depth d: d − 1 priority change points per run (default 3). */
+  depth?: number
+  /** The exhaustive strategy fails clearly beyond this many interleavings (default 1000). */
+  maxInterleavings?: number
+  /** With `seed`, replays one failing schedule exactly: the fast-check path a failure prints. */
+  path?: string
 }
 
 /** The race rule for async workers (DESIGN §2). */
 export type Semantics = 'atomicity' | 'strict'
+
+/** A scheduling strategy (DESIGN §5). */
+export type StrategyName = 'random' | 'pct' | 'exhaustive'
 
 /** Fully resolved settings; every field has a value. */
 export interface RaceSettings {
@@ -37,6 +51,11 @@ export interface RaceSettings {
   readonly timeout: number | undefined
   readonly historySize: number
   readonly semantics: Semantics
+  readonly strategy: StrategyName
+  readonly depth: number
+  readonly maxInterleavings: number
+  /** Undefined: explore; else replay this fast-check path (with `seed`). */
+  readonly path: string | undefined
   /** The project root: paths in reports are relative to it. */
   readonly root: string
 }
@@ -60,6 +79,10 @@ export const DEFAULT_SETTINGS: RaceSettings = Object.freeze({
   timeout: undefined,
   historySize: 1,
   semantics: 'atomicity',
+  strategy: 'random',
+  depth: 3,
+  maxInterleavings: 1000,
+  path: undefined,
   root: '',
 })
 
@@ -84,7 +107,17 @@ export function parseSeed(value: unknown): number | undefined {
   return Number.isSafeInteger(n) && n <= 0xffffffff ? n : undefined
 }
 
-const KNOWN: Record<keyof RaceOptions, true> = { iterations: true, seed: true, timeout: true, historySize: true, semantics: true }
+const KNOWN: Record<keyof RaceOptions, true> = {
+  iterations: true,
+  seed: true,
+  timeout: true,
+  historySize: true,
+  semantics: true,
+  strategy: true,
+  depth: true,
+  maxInterleavings: true,
+  path: true,
+}
 
 /** Apply one layer of user options over `base`, validating each field. */
 export function applyOptions(base: RaceSettings, options: RaceOptions | undefined, source: OptionSource): RaceSettings {
@@ -101,6 +134,18 @@ export function applyOptions(base: RaceSettings, options: RaceOptions | undefine
     if (options.semantics !== 'atomicity' && options.semantics !== 'strict') fail(source, 'semantics', options.semantics, "expected 'atomicity' or 'strict'")
     out.semantics = options.semantics
   }
+  if (options.strategy !== undefined) {
+    if (options.strategy !== 'random' && options.strategy !== 'pct' && options.strategy !== 'exhaustive') {
+      fail(source, 'strategy', options.strategy, "expected 'random', 'pct' or 'exhaustive'")
+    }
+    out.strategy = options.strategy
+  }
+  if (options.depth !== undefined) out.depth = integerIn(source, 'depth', options.depth, 1, 100)
+  if (options.maxInterleavings !== undefined) out.maxInterleavings = integerIn(source, 'maxInterleavings', options.maxInterleavings, 1, Number.MAX_SAFE_INTEGER)
+  if (options.path !== undefined) {
+    if (typeof options.path !== 'string' || !/^\d+(:\d+)*$/.test(options.path)) fail(source, 'path', options.path, 'expected a fast-check path such as "3:1:0"')
+    out.path = options.path
+  }
   if (options.seed !== undefined) {
     const seed = parseSeed(options.seed)
     if (seed === undefined) fail(source, 'seed', options.seed, 'expected an integer from 0 to 0xffffffff, decimal or 0x-hex')
@@ -115,6 +160,10 @@ const ENV_KEYS: Record<string, keyof RaceOptions> = {
   seed: 'seed',
   iterations: 'iterations',
   semantics: 'semantics',
+  strategy: 'strategy',
+  depth: 'depth',
+  max_interleavings: 'maxInterleavings',
+  path: 'path',
 }
 
 /**
@@ -126,16 +175,24 @@ export function applyRaceEnv(base: RaceSettings, env: string | undefined): RaceS
   if (text === '' || text === '0' || text === 'false') return base
   if (text === '1' || text === 'true') return Object.freeze({ ...base, race: true })
   const options: Record<string, string> = {}
+  let race = true
   for (const part of text.split(/\s+/)) {
     const eq = part.indexOf('=')
     const name = eq < 0 ? part : part.slice(0, eq)
+    if (name === 'race' && eq > 0) {
+      // `race=0` passes options (a stress-mode replay) without turning the detector on.
+      const v = part.slice(eq + 1)
+      if (!['0', '1', 'true', 'false'].includes(v)) fail('VITEST_RACE', 'race', v, 'expected 0, 1, true or false')
+      race = v === '1' || v === 'true'
+      continue
+    }
     const option = ENV_KEYS[name]
     if (eq < 0 || option === undefined) {
-      fail('VITEST_RACE', name, eq < 0 ? part : part.slice(eq + 1), `expected 1, or space-separated name=value pairs with names ${Object.keys(ENV_KEYS).join(', ')}`)
+      fail('VITEST_RACE', name, eq < 0 ? part : part.slice(eq + 1), `expected 1, or space-separated name=value pairs with names race, ${Object.keys(ENV_KEYS).join(', ')}`)
     }
     options[option] = part.slice(eq + 1)
   }
-  return Object.freeze({ ...applyOptions(base, options as RaceOptions, 'VITEST_RACE'), race: true })
+  return Object.freeze({ ...applyOptions(base, options as RaceOptions, 'VITEST_RACE'), race })
 }
 
 /** Resolve plugin options and the environment (run once in Vitest's main process). */

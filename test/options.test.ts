@@ -16,8 +16,12 @@ describe('applyOptions', () => {
     [{ seed: 'abc' }, 'seed = "abc" (from concurrentTest options) is not valid: expected an integer from 0 to 0xffffffff'],
     [{ seed: -1 }, 'seed = -1'],
     [{ timeout: 0 }, 'timeout = 0'],
+    [{ strategy: 'dfs' }, `strategy = "dfs" (from concurrentTest options) is not valid: expected 'random', 'pct' or 'exhaustive'.`],
+    [{ depth: 0 }, 'depth = 0 (from concurrentTest options) is not valid: expected an integer from 1 to 100.'],
+    [{ maxInterleavings: 0 }, 'maxInterleavings = 0'],
+    [{ path: '1:x' }, 'path = "1:x" (from concurrentTest options) is not valid: expected a fast-check path such as "3:1:0".'],
     [{ semantics: 'loose' }, `semantics = "loose" (from concurrentTest options) is not valid: expected 'atomicity' or 'strict'.`],
-    [{ iteratons: 5 }, 'iteratons = 5 (from concurrentTest options) is not valid: unknown option; known options are iterations, seed, timeout, historySize, semantics.'],
+    [{ iteratons: 5 }, 'iteratons = 5 (from concurrentTest options) is not valid: unknown option; known options are iterations, seed, timeout, historySize, semantics, strategy, depth, maxInterleavings, path.'],
   ])('rejects %o', (options, message) => {
     expect(() => applyOptions(DEFAULT_SETTINGS, options as never, 'concurrentTest options')).toThrow(RaceOptionError)
     expect(() => applyOptions(DEFAULT_SETTINGS, options as never, 'concurrentTest options')).toThrow(message)
@@ -43,6 +47,12 @@ describe('VITEST_RACE', () => {
     ['seed', 'seed = "seed" (from VITEST_RACE)'],
   ])('rejects %s', (env, message) => {
     expect(() => applyRaceEnv(DEFAULT_SETTINGS, env)).toThrow(message)
+  })
+
+  it('race=0 passes options without turning the detector on (a stress-mode replay)', () => {
+    expect(applyRaceEnv(DEFAULT_SETTINGS, 'race=0 seed=0x1 path=6:2:3')).toMatchObject({ race: false, seed: 1, path: '6:2:3' })
+    expect(applyRaceEnv(DEFAULT_SETTINGS, 'strategy=pct depth=2 max_interleavings=10')).toMatchObject({ race: true, strategy: 'pct', depth: 2, maxInterleavings: 10 })
+    expect(() => applyRaceEnv(DEFAULT_SETTINGS, 'race=maybe')).toThrow('race = "maybe" (from VITEST_RACE) is not valid: expected 0, 1, true or false.')
   })
 
   it('later layers win: plugin, then the environment', () => {

@@ -6,9 +6,11 @@
 import { inject, test, type TestContext } from 'vitest'
 import { applyOptions, resolveRunSettings, type RaceOptions, type RaceSettings } from '../options.js'
 import { SETTINGS_KEY } from '../provided.js'
-import { runIteration, type ConcurrentBody, type Outcome } from './iteration-runner.js'
+import { explore, type Failure } from './exploration.js'
+import { runIteration, type ConcurrentBody } from './iteration-runner.js'
+import { formatSteps } from '../report/schedule-steps.js'
 import { dataRaceError } from './race-failure.js'
-import { formatSeed, iterationSeed, randomSeed } from './random.js'
+import { formatSeed } from './random.js'
 
 export type { ConcurrentBody } from './iteration-runner.js'
 
@@ -56,14 +58,19 @@ function shellQuote(s: string): string {
   return `"${s.replace(/["\\$`]/g, '\\$&')}"`
 }
 
-function replayCommand(settings: RaceSettings, seed: number, vitest: TestContext): string {
+function replayCommand(settings: RaceSettings, failure: Failure, vitest: TestContext): string {
   const file = vitest.task.file.filepath
   const rel = settings.root !== '' && file.startsWith(`${settings.root}/`) ? file.slice(settings.root.length + 1) : file
   const pattern = vitest.task.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  return `VITEST_RACE="seed=${formatSeed(seed)}" npx vitest run ${rel} -t ${shellQuote(pattern)}`
+  const mode = settings.race ? [] : ['race=0']
+  return `VITEST_RACE="${[...mode, ...replayOptions(failure)].join(' ')}" npx vitest run ${rel} -t ${shellQuote(pattern)}`
 }
 
-function withReplayNote(error: unknown, note: string): unknown {
+function replayOptions(failure: Failure): string[] {
+  return [`seed=${formatSeed(failure.seed)}`, ...(failure.path === undefined ? [] : [`path=${failure.path}`])]
+}
+
+function withNote(error: unknown, note: string): unknown {
   if (!(error instanceof Error)) return new Error(`${String(error)}\n${note}`, { cause: error })
   const before = `${error.name}: ${error.message}`
   error.message += `\n\n${note}`
@@ -71,33 +78,44 @@ function withReplayNote(error: unknown, note: string): unknown {
   return error
 }
 
+/** Where the failure was found, the minimal interleaving, and how to replay it. */
+function explorationNote(name: string, settings: RaceSettings, failure: Failure, vitest: TestContext): string {
+  const steps = failure.outcome.run.scheduler.steps
+  const how =
+    failure.path === undefined
+      ? settings.strategy === 'exhaustive' && failure.failedRun > 1
+        ? `interleaving ${failure.failedRun} of the exhaustive search`
+        : 'the run with no context switch'
+      : `run ${failure.failedRun} (seed ${formatSeed(failure.seed)}, path ${failure.path}, ${settings.strategy} strategy), shrunk ${failure.shrinks} times`
+  const options = `{ seed: ${formatSeed(failure.seed)}${failure.path === undefined ? '' : `, path: '${failure.path}'`} }`
+  return [
+    `concurrentTest ${JSON.stringify(name)} failed in ${settings.race ? 'race' : 'stress'} mode on ${how}.`,
+    `Minimal interleaving (${steps.length} steps; the first failing run took ${failure.firstSteps}):`,
+    ...formatSteps(steps),
+    `Replay: ${replayCommand(settings, failure, vitest)}`,
+    `   (or pass ${options} in this concurrentTest's options)`,
+  ].join('\n')
+}
+
 async function runIterations(name: string, body: ConcurrentBody, settings: RaceSettings, vitest: TestContext): Promise<void> {
-  const base = settings.seed ?? randomSeed()
-  for (let i = 0; i < settings.iterations; i++) {
-    if (vitest.signal?.aborted === true) return
-    const seed = iterationSeed(base, i)
-    const outcome = await runIteration(settings, seed, i, body, vitest, undefined)
-    if (outcome.races.length > 0) {
-      throw await raceFailure(settings, seed, i, body, vitest, outcome)
-    }
-    if (outcome.error !== undefined) {
-      const where = `concurrentTest ${JSON.stringify(name)}: iteration ${i + 1} of ${settings.iterations} failed (seed ${formatSeed(seed)}, ${settings.race ? 'race' : 'stress'} mode).`
-      const replay = settings.race
-        ? `Replay: ${replayCommand(settings, seed, vitest)}`
-        : `Replay: pass { seed: ${formatSeed(seed)} } in this concurrentTest's options (or set VITEST_RACE="seed=${formatSeed(seed)}" for race mode).`
-      throw withReplayNote(outcome.error, `${where}\n${replay}`)
-    }
-  }
+  const failure = await explore({ settings, body, vitest })
+  if (failure === undefined) return
+  const note = explorationNote(name, settings, failure, vitest)
+  if (failure.outcome.races.length > 0) throw await raceFailure(settings, body, vitest, failure, note)
+  throw withNote(failure.outcome.error, note)
 }
 
 /**
  * Replays the failing iteration with stacks captured for the racing locations (DESIGN §6a),
  * falling back to capturing everything, then to the first run's records without stacks.
  */
-async function raceFailure(settings: RaceSettings, seed: number, i: number, body: ConcurrentBody, vitest: TestContext, first: Outcome): Promise<Error> {
+async function raceFailure(settings: RaceSettings, body: ConcurrentBody, vitest: TestContext, failure: Failure, note: string): Promise<Error> {
+  const first = failure.outcome
+  const plan = { settings, seed: failure.seed, iteration: 0, schedule: failure.schedule, body, vitest }
   const labels = new Set(first.races.map((r) => r.location.label))
-  let outcome = await runIteration(settings, seed, i, body, vitest, { labels })
-  if (outcome.races.length === 0) outcome = await runIteration(settings, seed, i, body, vitest, 'all')
+  let outcome = await runIteration({ ...plan, capture: { labels } })
+  if (outcome.races.length === 0) outcome = await runIteration({ ...plan, capture: 'all' })
   if (outcome.races.length === 0) outcome = first
-  return dataRaceError(outcome.races, outcome.run, replayCommand(settings, seed, vitest), settings.root, first.error)
+  const error = dataRaceError(outcome.races, outcome.run, replayCommand(settings, failure, vitest), settings.root, first.error)
+  return withNote(error, note) as Error
 }

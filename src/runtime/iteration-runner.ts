@@ -11,6 +11,8 @@ import { codeLocationKey } from './race-failure.js'
 import { createConcurrentContext, type ConcurrentContext } from './test-context.js'
 import { releaseTurns, retainTurns } from './async-hooks.js'
 import { attributeToWorker } from './workers.js'
+import { strategyFor, type Schedule } from './strategies.js'
+import type { Strategy } from './scheduler.js'
 
 /** The body of a concurrentTest: runs once per iteration. */
 export type ConcurrentBody = (ctx: ConcurrentContext) => unknown
@@ -22,16 +24,27 @@ export interface Outcome {
   readonly error: unknown
 }
 
-/** Run `body` once under `seed`; `capture` turns stack capture on (for a replay). */
-export async function runIteration(
-  settings: RaceSettings,
-  seed: number,
-  iteration: number,
-  body: ConcurrentBody,
-  vitest: TestContext,
-  capture: CapturePlan | undefined,
-): Promise<Outcome> {
-  const run = new IterationRun(settings, seed, capture, capture === undefined ? {} : { raceKey: codeLocationKey })
+/** One iteration to run. */
+export interface IterationPlan {
+  readonly settings: RaceSettings
+  /** The run's seed, shown to the body as `ctx.seed`. */
+  readonly seed: number
+  /** The iteration's number, shown as `ctx.iteration`. */
+  readonly iteration: number
+  /** What the scheduler plays. */
+  readonly schedule: Schedule
+  readonly body: ConcurrentBody
+  readonly vitest: TestContext
+  /** Stack capture (for the replay that builds a report); off by default. */
+  readonly capture?: CapturePlan
+  /** Plays the schedule instead of the strategy made from it (the exhaustive search reads it back). */
+  readonly strategy?: Strategy
+}
+
+/** Run the body once under `plan.schedule`. */
+export async function runIteration(plan: IterationPlan): Promise<Outcome> {
+  const { settings, seed, iteration, schedule, body, vitest, capture } = plan
+  const run = new IterationRun(settings, seed, plan.strategy ?? strategyFor(schedule), capture, capture === undefined ? {} : { raceKey: codeLocationKey })
   const ctx = createConcurrentContext(vitest, run, iteration)
   let error: unknown
   if (settings.race) retainTurns()

@@ -6,8 +6,7 @@ import { Detector, MAIN_WORKER, type DetectorOptions } from '../detector/detecto
 import type { Location } from '../detector/shadow.js'
 import type { RaceSettings } from '../options.js'
 import { currentContext } from './context.js'
-import { Random } from './random.js'
-import { RandomStrategy, Scheduler } from './scheduler.js'
+import { Scheduler, type Strategy } from './scheduler.js'
 import { captureStack, OWN_DIRS } from './stacks.js'
 import { frameLocation, userFrames } from '../report/frames.js'
 import { Tracker, type AccessSink } from './track.js'
@@ -42,13 +41,14 @@ export class IterationRun implements AccessSink {
   constructor(
     readonly settings: RaceSettings,
     readonly seed: number,
+    strategy: Strategy,
     readonly capture: CapturePlan | undefined,
     detectorOptions: Omit<DetectorOptions, 'historySize'> = {},
   ) {
     this.detector = settings.race ? new Detector({ ...detectorOptions, historySize: settings.historySize, semantics: settings.semantics }) : undefined
     this.recording = this.detector !== undefined
     this.scheduler = new Scheduler({
-      strategy: new RandomStrategy(new Random(seed)),
+      strategy,
       stack: captureStack,
       describe: (stack) => {
         const frame = stack === undefined ? undefined : userFrames(stack, OWN_DIRS)[0]

@@ -15,16 +15,20 @@ import type { Random } from './random.js'
 
 /** Chooses the next worker among those waiting at a scheduling point. */
 export interface Strategy {
-  /** Index into `pending` (worker ids in ascending order) of the worker to release. */
-  pick(pending: readonly number[]): number
+  /**
+   * The worker to release, one of `pending` (ascending ids). `last` is the worker released
+   * by the previous step, if it is pending again (continuing it is no context switch).
+   */
+  pick(pending: readonly number[], last: number | undefined): number
 }
 
-/** Uniformly random choice from a seeded stream. */
-export class RandomStrategy implements Strategy {
-  constructor(private readonly random: Random) {}
-  pick(pending: readonly number[]): number {
-    return this.random.int(pending.length)
-  }
+/** One step of a schedule: which worker went on, and from where. */
+export interface ScheduleStep {
+  readonly worker: number
+  /** The point it waited at: `start`, `pause()`, `scheduled audit()`, `Mutex.lock()`, … */
+  readonly after: string
+  /** Let go because running workers stayed silent (real I/O, timers), not by a clean pick. */
+  readonly forced: boolean
 }
 
 /** Thrown into a worker, at its next scheduling point, when its fanOut was cancelled. */
@@ -62,6 +66,8 @@ type Status = 'running' | 'pending' | 'blocked' | 'done'
 
 interface Slot {
   status: Status
+  /** The step count when it last became pending (starvation guard). */
+  pendingSince: number
   /** What the worker waits for, for diagnostics. */
   waitingOn: string
   /** The stack where it started waiting (blocked workers only). */
@@ -86,6 +92,9 @@ export interface SchedulerOptions {
   readonly describe: (stack: string | undefined) => string
 }
 
+/** Steps a waiting worker may be passed over before it goes next (see `starving`). */
+const STARVATION_STEPS = 64
+
 /** How long everyone must stay blocked, after an event-loop turn, before it is a deadlock. */
 const DEADLOCK_GRACE_MS = 20
 
@@ -98,6 +107,11 @@ export class Scheduler {
   private deadlockArmed = false
   private changes = 0
   private readonly strategy: Strategy
+  private last: number | undefined
+  /** How many steps in a row `last` went on. */
+  private streak = 0
+  /** Every step so far, in order: the schedule this iteration ran. */
+  readonly steps: ScheduleStep[] = []
 
   constructor(private readonly options: SchedulerOptions) {
     this.strategy = options.strategy
@@ -105,7 +119,7 @@ export class Scheduler {
 
   /** Register a new worker; it is running until it reaches its first point. */
   add(worker: number): void {
-    this.slots.set(worker, { status: 'running', waitingOn: '', since: undefined, cancelled: false, release: undefined, fail: undefined })
+    this.slots.set(worker, { status: 'running', pendingSince: 0, waitingOn: '', since: undefined, cancelled: false, release: undefined, fail: undefined })
     this.changed()
   }
 
@@ -147,6 +161,7 @@ export class Scheduler {
       wake: () => {
         if (slot.status !== 'blocked') return
         slot.status = 'pending'
+        slot.pendingSince = this.steps.length
         this.changed()
       },
     }
@@ -211,6 +226,7 @@ export class Scheduler {
 
   private wait(slot: Slot, status: 'pending' | 'blocked', label: string): Promise<void> {
     slot.status = status
+    slot.pendingSince = this.steps.length
     slot.waitingOn = label
     const gate = new Promise<void>((resolve, reject) => {
       slot.release = resolve
@@ -250,7 +266,11 @@ export class Scheduler {
       return
     }
     pending.sort((a, b) => a - b)
-    const slot = this.slots.get(pending[this.strategy.pick(pending)]!)!
+    const chosen = this.starving(pending) ?? this.strategy.pick(pending, this.last !== undefined && pending.includes(this.last) ? this.last : undefined)
+    const slot = this.slots.get(chosen)!
+    this.steps.push({ worker: chosen, after: slot.waitingOn, forced: running })
+    this.streak = chosen === this.last ? this.streak + 1 : 1
+    this.last = chosen
     slot.status = 'running'
     slot.waitingOn = ''
     const release = slot.release!
@@ -260,6 +280,25 @@ export class Scheduler {
     // The released worker may go silent (awaiting something outside the scheduler's view,
     // such as another worker's promise): keep watching while others still wait.
     if (pending.length > 1) this.armWatch()
+  }
+
+  /**
+   * After the same worker went on STARVATION_STEPS times in a row while others waited (a
+   * worker spinning on `pause()` until another acts), the one waiting longest goes next,
+   * whatever the strategy says. A pure function of the steps so far: replays stay exact.
+   */
+  private starving(pending: readonly number[]): number | undefined {
+    if (this.streak < STARVATION_STEPS || pending.length < 2) return undefined
+    let oldest: number | undefined
+    let since = Number.POSITIVE_INFINITY
+    for (const w of pending) {
+      const s = this.slots.get(w)!.pendingSince
+      if (w !== this.last && s < since) {
+        since = s
+        oldest = w
+      }
+    }
+    return oldest
   }
 
   /** The workers in a deadlock right now, or undefined: all blocked, none can wake another. */

@@ -8,6 +8,7 @@ import type { TestContext } from 'vitest'
 import { DEFAULT_SETTINGS, type RaceSettings, type Semantics } from '../../src/options.js'
 import { runIteration, type ConcurrentBody } from '../../src/runtime/iteration-runner.js'
 import { iterationSeed } from '../../src/runtime/random.js'
+import { randomSchedule } from '../../src/runtime/strategies.js'
 
 /** One conformance case. */
 export interface ConformanceCase {
@@ -41,7 +42,8 @@ export async function runCase(c: ConformanceCase, vitest: TestContext): Promise<
   let error: unknown
   const n = c.iterations ?? 8
   for (let i = 0; i < n && !reported; i++) {
-    const outcome = await runIteration(settings, iterationSeed(0xc0ffee, i), i, c.body, vitest, undefined)
+    const seed = iterationSeed(0xc0ffee, i)
+    const outcome = await runIteration({ settings, seed, iteration: i, schedule: randomSchedule(seed), body: c.body, vitest })
     if (outcome.races.length > 0) {
       reported = true
       labels = outcome.races.map((r) => r.location.label)

@@ -78,7 +78,8 @@ describe('stress mode', () => {
     expect(r.code).toBe(1)
     expect(reportCount(r.output)).toBe(0)
     expect(r.output).toMatch(/AssertionError: expected \d+ to be 5000/)
-    expect(r.output).toMatch(/iteration \d+ of 10 failed \(seed 0x[0-9a-f]+, stress mode\)/)
+    expect(r.output).toMatch(/failed in stress mode on run \d+ \(seed 0x7, path [\d:]+, random strategy\), shrunk \d+ times\./)
+    expect(r.output).toMatch(/Minimal interleaving \(\d+ steps; the first failing run took \d+\):\n {2}1\. worker \d+ started/)
   })
 
   it('the fixed debit passes', () => {

@@ -42,7 +42,7 @@ describe('worker failures', () => {
     const r = runVitest('errors', ['worker-throws'], RACE)
     expect(r.code).toBe(1)
     expect(r.output).toContain('Error: card declined\n  thrown by worker 2 (fanOut index 1 of 3)')
-    expect(r.output).toMatch(/iteration 1 of 10 failed \(seed 0x[0-9a-f]+, race mode\)/)
+    expect(r.output).toMatch(/concurrentTest "a worker throws" failed in race mode on the run with no context switch\./)
     expect(r.output).not.toContain('Unhandled')
   })
 

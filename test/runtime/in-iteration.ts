@@ -2,6 +2,7 @@
 import { DEFAULT_SETTINGS, type RaceSettings } from '../../src/options.js'
 import { runAs } from '../../src/runtime/context.js'
 import { IterationRun, type CapturePlan } from '../../src/runtime/iteration.js'
+import { randomSchedule, strategyFor } from '../../src/runtime/strategies.js'
 import { releaseTurns, retainTurns } from '../../src/runtime/async-hooks.js'
 import type { RaceRecord } from '../../src/detector/race-record.js'
 
@@ -18,7 +19,8 @@ export async function inIteration<T>(
   options: Partial<RaceSettings> & { seed?: number; capture?: CapturePlan } = {},
 ): Promise<IterationResult<T>> {
   const settings: RaceSettings = { ...DEFAULT_SETTINGS, race: true, ...options, seed: undefined }
-  const run = new IterationRun(settings, options.seed ?? 1, options.capture)
+  const seed = options.seed ?? 1
+  const run = new IterationRun(settings, seed, strategyFor(randomSchedule(seed)), options.capture)
   if (settings.race) retainTurns()
   try {
     const value = await runAs({ run, worker: 0 }, async () => body(run))

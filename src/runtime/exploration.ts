@@ -1,0 +1,167 @@
+/**
+ * Exploring schedules (DESIGN §5). The iterations of a concurrentTest are a fast-check async
+ * property over schedules: fast-check draws them, and on a failure shrinks the schedule to a
+ * minimal interleaving and gives the seed and path that replay it exactly. The exhaustive
+ * strategy instead walks every interleaving, depth first, from the one with no context switch.
+ */
+import fc from 'fast-check'
+import { RaceOptionError } from '../options.js'
+import { runIteration, type IterationPlan, type Outcome } from './iteration-runner.js'
+import { randomSeed } from './random.js'
+import { DecisionStrategy, type Schedule } from './strategies.js'
+
+/** A failing iteration, found and shrunk. */
+export interface Failure {
+  /** The minimal failing iteration (the last one that failed). */
+  readonly outcome: Outcome
+  readonly schedule: Schedule
+  /** fast-check's seed and path (undefined for the exhaustive search and the calibration run). */
+  readonly seed: number
+  readonly path: string | undefined
+  /** The run (1-based) that first failed, and how many runs were made in all. */
+  readonly failedRun: number
+  readonly shrinks: number
+  /** Steps in the first failing run, before shrinking. */
+  readonly firstSteps: number
+}
+
+type Plan = Omit<IterationPlan, 'schedule' | 'iteration' | 'seed'>
+
+function failed(o: Outcome): boolean {
+  return o.races.length > 0 || o.error !== undefined
+}
+
+/**
+ * Decision arrays of a fixed length, shrunk first by cutting (everything after the cut
+ * continues the current worker), then by zeroing single decisions from the end, then by
+ * making a switch go to the lowest other id: each step removes or simplifies context
+ * switches, and the shrinker depends on the value alone, so a fast-check path replays exactly.
+ */
+class DecisionsArbitrary extends fc.Arbitrary<Schedule> {
+  constructor(private readonly length: number) {
+    super()
+  }
+
+  generate(mrng: fc.Random): fc.Value<Schedule> {
+    const decisions = Array.from({ length: this.length }, () => mrng.nextInt(0, 0xffff))
+    return new fc.Value<Schedule>({ kind: 'decisions', decisions }, undefined)
+  }
+
+  canShrinkWithoutContext(value: unknown): value is Schedule {
+    return typeof value === 'object' && value !== null && (value as Schedule).kind === 'decisions'
+  }
+
+  shrink(value: Schedule): fc.Stream<fc.Value<Schedule>> {
+    if (value.kind !== 'decisions') return fc.Stream.nil()
+    const d = value.decisions
+    let end = d.length
+    while (end > 0 && d[end - 1] === 0) end--
+    const candidates: (readonly number[])[] = []
+    for (let keep = 0; keep < end; keep = keep === 0 ? 1 : keep * 2) candidates.push(d.slice(0, Math.min(keep, end - 1)))
+    for (let i = end - 1; i >= 0; i--) if (d[i] !== 0) candidates.push([...d.slice(0, i), 0, ...d.slice(i + 1, end)])
+    // A switch to the lowest other id rather than an arbitrary one.
+    for (let i = end - 1; i >= 0; i--) if (d[i]! > 1) candidates.push([...d.slice(0, i), 1, ...d.slice(i + 1, end)])
+    const unique = [...new Map(candidates.map((c) => [c.join(','), c])).values()]
+    return fc.Stream.of(...unique.map((c) => new fc.Value<Schedule>({ kind: 'decisions', decisions: c }, undefined)))
+  }
+}
+
+/** PCT schedules: a priority per worker and depth − 1 change points among the expected steps. */
+function pctArbitrary(workers: number, steps: number, depth: number): fc.Arbitrary<Schedule> {
+  return fc
+    .record({
+      priorities: fc.array(fc.nat({ max: 0xffff }), { minLength: workers, maxLength: workers }),
+      changes: fc.array(fc.nat({ max: Math.max(0, steps - 1) }), { minLength: depth - 1, maxLength: depth - 1 }),
+    })
+    .map((v): Schedule => ({ kind: 'pct', ...v }))
+}
+
+/** The error a property run throws so that fast-check sees the iteration failed. */
+class IterationFailed extends Error {
+  constructor(readonly outcome: Outcome) {
+    super('the iteration failed')
+  }
+}
+
+/**
+ * Run the iterations of one concurrentTest; undefined when none failed. A first run with no
+ * context switch measures the test (steps, workers) to size the schedules; it fails first if
+ * the bug needs no interleaving at all.
+ */
+export async function explore(plan: Plan): Promise<Failure | undefined> {
+  const { settings } = plan
+  const seed = settings.seed ?? randomSeed()
+  const sequential: Schedule = { kind: 'decisions', decisions: [] }
+  if (settings.path === undefined) {
+    const first = await runIteration({ ...plan, seed, iteration: 0, schedule: sequential })
+    if (failed(first)) {
+      const steps = first.run.scheduler.steps.length
+      return { outcome: first, schedule: sequential, seed, path: undefined, failedRun: 1, shrinks: 0, firstSteps: steps }
+    }
+    if (settings.strategy === 'exhaustive') return exhaustive(plan, seed)
+    return property(plan, seed, first.run.scheduler.steps.length, first.run.workers.size - 1)
+  }
+  if (settings.strategy === 'exhaustive') throw new RaceOptionError('vitest-race: path replays a random or pct schedule; the exhaustive strategy replays by itself (it is deterministic)')
+  // Replaying: size the schedules exactly as the exploring run did.
+  const first = await runIteration({ ...plan, seed, iteration: 0, schedule: sequential })
+  return property(plan, seed, first.run.scheduler.steps.length, first.run.workers.size - 1)
+}
+
+async function property(plan: Plan, seed: number, steps: number, workers: number): Promise<Failure | undefined> {
+  const { settings } = plan
+  const arbitrary =
+    settings.strategy === 'pct' ? pctArbitrary(Math.max(1, workers * 2), Math.max(1, steps * 2), settings.depth) : new DecisionsArbitrary(steps * 2 + 16)
+  let iteration = 0
+  let last: Outcome | undefined
+  let firstSteps: number | undefined
+  const prop = fc.asyncProperty(arbitrary, async (schedule) => {
+    const outcome = await runIteration({ ...plan, seed, iteration: ++iteration, schedule })
+    if (failed(outcome)) {
+      last = outcome
+      firstSteps ??= outcome.run.scheduler.steps.length
+      throw new IterationFailed(outcome)
+    }
+  })
+  const details = await fc.check(prop, {
+    numRuns: settings.path === undefined ? settings.iterations : 1,
+    seed,
+    ...(settings.path === undefined ? {} : { path: settings.path }),
+  })
+  if (!details.failed || last === undefined) return undefined
+  return {
+    outcome: last,
+    schedule: details.counterexample![0] as Schedule,
+    seed,
+    path: details.counterexamplePath ?? undefined,
+    failedRun: Number((details.counterexamplePath ?? '0').split(':')[0]) + 2,
+    shrinks: details.numShrinks,
+    firstSteps: firstSteps ?? last.run.scheduler.steps.length,
+  }
+}
+
+/** Every interleaving, depth first, each decision an index among the waiting workers. */
+async function exhaustive(plan: Plan, seed: number): Promise<Failure | undefined> {
+  const max = plan.settings.maxInterleavings
+  let prefix: number[] = []
+  for (let count = 1; ; count++) {
+    if (count > max) {
+      throw new RaceOptionError(
+        `vitest-race: the exhaustive strategy found more than maxInterleavings = ${max} interleavings; ` +
+          `raise maxInterleavings, make the test smaller, or use strategy 'random' or 'pct'.`,
+      )
+    }
+    const schedule: Schedule = { kind: 'decisions', decisions: prefix }
+    const strategy = new DecisionStrategy(prefix)
+    const outcome = await runIteration({ ...plan, seed, iteration: count, schedule, strategy })
+    if (failed(outcome)) {
+      const steps = outcome.run.scheduler.steps.length
+      return { outcome, schedule, seed, path: undefined, failedRun: count, shrinks: 0, firstSteps: steps }
+    }
+    const widths = strategy.widths
+    const taken = widths.map((_, i) => prefix[i] ?? 0)
+    let i = widths.length - 1
+    while (i >= 0 && taken[i]! + 1 >= widths[i]!) i--
+    if (i < 0) return undefined
+    prefix = [...taken.slice(0, i), taken[i]! + 1]
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Scheduling strategies (DESIGN §5). Each turns a schedule, as data drawn by fast-check or
+ * forced by the exhaustive search, into picks; the scheduler calls `pick` once per step.
+ */
+import { Random } from './random.js'
+import type { Strategy } from './scheduler.js'
+
+/**
+ * A schedule as data. `decisions`: one number per step; 0 continues the worker that ran
+ * last (no context switch) or, if it is not waiting, takes the lowest id; k picks the k-th
+ * (mod the count) of [that worker, the others by id]. All zeros is the run with the fewest
+ * context switches, which is what shrinking heads for. `pct`: Burckhardt et al.'s
+ * probabilistic concurrency testing: a priority per worker (in creation order) and the
+ * steps at which the running worker's priority drops below every other (depth − 1 of them).
+ */
+export type Schedule =
+  | { readonly kind: 'decisions'; readonly decisions: readonly number[] }
+  | { readonly kind: 'pct'; readonly priorities: readonly number[]; readonly changes: readonly number[] }
+
+/** Plays `decisions`; records how many workers it could choose from at each step. */
+export class DecisionStrategy implements Strategy {
+  private step = 0
+  /** The number of candidates at each step so far (for the exhaustive search). */
+  readonly widths: number[] = []
+
+  constructor(private readonly decisions: readonly number[]) {}
+
+  pick(pending: readonly number[], last: number | undefined): number {
+    const candidates = last === undefined ? pending : [last, ...pending.filter((w) => w !== last)]
+    const d = this.decisions[this.step++] ?? 0
+    this.widths.push(candidates.length)
+    return candidates[d % candidates.length]!
+  }
+}
+
+/** PCT: the highest-priority waiting worker goes; at each change point the one that went drops. */
+export class PctStrategy implements Strategy {
+  private step = 0
+  private readonly priority = new Map<number, number>()
+
+  constructor(
+    private readonly priorities: readonly number[],
+    private readonly changes: readonly number[],
+  ) {}
+
+  pick(pending: readonly number[]): number {
+    let best = pending[0]!
+    for (const w of pending) if (this.priorityOf(w) > this.priorityOf(best)) best = w
+    const change = this.changes.indexOf(this.step++)
+    // Below every initial priority (those are ≥ INITIAL); later change points rank higher.
+    if (change >= 0) this.priority.set(best, change)
+    return best
+  }
+
+  private priorityOf(worker: number): number {
+    let p = this.priority.get(worker)
+    if (p === undefined) {
+      p = INITIAL + (this.priorities[worker - 1] ?? 0)
+      this.priority.set(worker, p)
+    }
+    return p
+  }
+}
+
+const INITIAL = 1_000_000
+
+/** The strategy that plays `schedule`. */
+export function strategyFor(schedule: Schedule): Strategy {
+  return schedule.kind === 'pct' ? new PctStrategy(schedule.priorities, schedule.changes) : new DecisionStrategy(schedule.decisions)
+}
+
+/** Uniformly random decisions from a seed (tests and benchmarks outside fast-check). */
+export function randomSchedule(seed: number, steps = 4096): Schedule {
+  const random = new Random(seed)
+  return { kind: 'decisions', decisions: Array.from({ length: steps }, () => random.int(0x10000)) }
+}
