@@ -4,7 +4,7 @@
  * body's own failure) fails the test and says how to replay it.
  */
 import { inject, test, type TestContext } from 'vitest'
-import { applyOptions, resolveRunSettings, type RaceOptions, type RaceSettings } from '../options.js'
+import { applyOptions, DEFAULT_SETTINGS, resolveRunSettings, type RaceOptions, type RaceSettings } from '../options.js'
 import { SETTINGS_KEY } from '../provided.js'
 import { explore, type Failure } from './exploration.js'
 import { runIteration, type ConcurrentBody } from './iteration-runner.js'
@@ -63,7 +63,9 @@ function replayCommand(settings: RaceSettings, failure: Failure, vitest: TestCon
   const rel = settings.root !== '' && file.startsWith(`${settings.root}/`) ? file.slice(settings.root.length + 1) : file
   const pattern = vitest.task.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
   const mode = settings.race ? [] : ['race=0']
-  return `VITEST_RACE="${[...mode, ...replayOptions(failure)].join(' ')}" npx vitest run ${rel} -t ${shellQuote(pattern)}`
+  const strategy = settings.strategy === 'random' ? [] : [`strategy=${settings.strategy}`]
+  if (settings.strategy === 'pct' && settings.depth !== DEFAULT_SETTINGS.depth) strategy.push(`depth=${settings.depth}`)
+  return `VITEST_RACE="${[...mode, ...strategy, ...replayOptions(failure)].join(' ')}" npx vitest run ${rel} -t ${shellQuote(pattern)}`
 }
 
 function replayOptions(failure: Failure): string[] {

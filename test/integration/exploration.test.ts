@@ -43,3 +43,29 @@ describe.each([
     expect(interleaving(third.output).lines).toEqual(interleaving(first.output).lines)
   })
 })
+
+describe.each(['pct', 'exhaustive'])('the %s strategy', (strategy) => {
+  it.each(['ready-flag', 'crawler', 'callback-twice', 'last-launched'])('finds %s', (fixture) => {
+    const r = runVitest('exploration', [fixture], { VITEST_RACE: `race=0 strategy=${strategy}` })
+    expect(r.code).toBe(1)
+    expect(r.output).toContain('AssertionError')
+    expect(r.output).toMatch(strategy === 'pct' ? /, pct strategy\), shrunk \d+ times\./ : /on interleaving \d+ of the exhaustive search\./)
+    expect(replayEnv(r.output)).toContain(`strategy=${strategy}`)
+  })
+})
+
+describe('the exhaustive strategy', () => {
+  it('fails clearly when a test has more interleavings than maxInterleavings', () => {
+    const r = runVitest('core', ['debit-mutex'], { VITEST_RACE: 'race=0 strategy=exhaustive max_interleavings=50' })
+    expect(r.code).toBe(1)
+    expect(r.output).toContain(
+      "vitest-race: the exhaustive strategy found more than maxInterleavings = 50 interleavings; raise maxInterleavings, make the test smaller, or use strategy 'random' or 'pct'.",
+    )
+  })
+
+  it('passes a correct test after walking all of its interleavings', () => {
+    const r = runVitest('core', ['singleton-fixed'], { VITEST_RACE: 'strategy=exhaustive' })
+    expect(r.output).toContain('1 passed')
+    expect(r.code).toBe(0)
+  })
+})
