@@ -90,10 +90,14 @@ function explorationNote(name: string, settings: RaceSettings, failure: Failure,
         : 'the run with no context switch'
       : `run ${failure.failedRun} (seed ${formatSeed(failure.seed)}, path ${failure.path}, ${settings.strategy} strategy), shrunk ${failure.shrinks} times`
   const options = `{ seed: ${formatSeed(failure.seed)}${failure.path === undefined ? '' : `, path: '${failure.path}'`} }`
+  // With no context switch, the steps say nothing: every worker ran to its end in turn.
+  const interleaving =
+    failure.path === undefined && failure.failedRun === 1
+      ? [failure.outcome.races.length > 0 ? 'No interleaving was needed: the detector predicts it from the run with no context switch.' : 'No interleaving was needed: the run with no context switch fails.']
+      : [`Minimal interleaving (${steps.length} steps; the first failing run took ${failure.firstSteps}):`, ...formatSteps(steps)]
   return [
     `concurrentTest ${JSON.stringify(name)} failed in ${settings.race ? 'race' : 'stress'} mode on ${how}.`,
-    `Minimal interleaving (${steps.length} steps; the first failing run took ${failure.firstSteps}):`,
-    ...formatSteps(steps),
+    ...interleaving,
     `Replay: ${replayCommand(settings, failure, vitest)}`,
     `   (or pass ${options} in this concurrentTest's options)`,
   ].join('\n')

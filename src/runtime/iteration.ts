@@ -81,6 +81,13 @@ export class IterationRun implements AccessSink {
     return captureStack()
   }
 
+  /** The running worker of this iteration reaches a scheduling point (none for others). */
+  schedulingPoint(label: string): Promise<void> {
+    const ctx = currentContext()
+    if (ctx === undefined || ctx.run !== this) return Promise.resolve()
+    return this.point(ctx.worker, label)
+  }
+
   /** `worker` reaches a scheduling point. */
   point(worker: number, label: string): Promise<void> {
     this.detector?.point(worker, label, this.capture === undefined ? undefined : captureStack())

@@ -33,6 +33,8 @@ export interface AccessSink {
   location(label: string): Location
   read(loc: Location): void
   write(loc: Location): void
+  /** A scheduling point for the running worker (a no-op outside the iteration's workers). */
+  schedulingPoint(label: string): Promise<void>
 }
 
 type Kind = 'object' | 'array' | 'map' | 'set'
@@ -44,6 +46,8 @@ interface Meta {
   readonly className: string | undefined
   /** Property locations by key: a null-prototype dictionary (fast, and immune to patched built-ins). */
   props: Record<string, Location> | undefined
+  /** This object's wrapped async methods (their labels name the object). */
+  asyncMethods: SafeMap<object, object> | undefined
   entries: SafeMap<unknown, Location> | undefined
   shape: Location | undefined
 }
@@ -145,7 +149,7 @@ export class Tracker {
   private create(value: object, name: string): unknown {
     const kind = kindOf(value)
     if (kind === null) return value
-    const meta: Meta = { name, kind: kind.kind, className: kind.className, props: undefined, entries: undefined, shape: undefined }
+    const meta: Meta = { name, kind: kind.kind, className: kind.className, props: undefined, asyncMethods: undefined, entries: undefined, shape: undefined }
     const handler = kind.kind === 'map' || kind.kind === 'set' ? new CollectionHandler(this, meta, value) : new ObjectHandler(this, meta)
     const proxy = new Proxy(value, handler)
     handler.proxy = proxy
@@ -185,14 +189,44 @@ export class Tracker {
   method(fn: unknown, meta: Meta): unknown {
     if (typeof fn !== 'function') return fn
     if (meta.kind === 'array' && ARRAY_MUTATORS.has(fn)) return this.wrapped(fn, () => this.mutator(fn as (...a: unknown[]) => unknown))
+    let method = fn as (...a: unknown[]) => unknown
     if (meta.className !== undefined) {
-      const name = (fn as { name: string }).name
+      const name = method.name
       const owner = this.methodOwners.get(name)
       if (owner === undefined) this.methodOwners.set(name, meta.className)
       else if (owner !== meta.className) this.methodOwners.set(name, null)
-      return this.wrapped(fn, () => explainingPrivateAccess(fn as (...a: unknown[]) => unknown, meta.className!))
+      method = this.wrapped(fn, () => explainingPrivateAccess(method, meta.className!)) as (...a: unknown[]) => unknown
     }
-    return fn
+    if ((fn as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] !== 'AsyncFunction') return method
+    const methods = (meta.asyncMethods ??= new SafeMap())
+    let scheduledMethod = methods.get(fn)
+    if (scheduledMethod === undefined) {
+      scheduledMethod = this.scheduledMethod(method, `${meta.name}.${method.name}()`)
+      methods.set(fn, scheduledMethod)
+    }
+    return scheduledMethod
+  }
+
+  /**
+   * An async method of a tracked object: its entry and its settling are scheduling points
+   * (DESIGN §5), so other workers may run before it starts and before its caller goes on.
+   */
+  private scheduledMethod(method: (...a: unknown[]) => unknown, label: string): (...a: unknown[]) => Promise<unknown> {
+    const sink = this.sink
+    const wrapped = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+      await sink.schedulingPoint(`call ${label}`)
+      let result: unknown
+      try {
+        result = await safeApply(method, this, args)
+      } catch (e) {
+        await sink.schedulingPoint(`${label} settled`)
+        throw e
+      }
+      await sink.schedulingPoint(`${label} settled`)
+      return result
+    }
+    Object.defineProperty(wrapped, 'name', { value: method.name })
+    return wrapped
   }
 
   private wrapped(fn: object, make: () => object): object {

@@ -189,19 +189,14 @@ export function spawn<T>(run: IterationRun, fn: () => T | Promise<T>): WorkerHan
 
 /** A scheduling point in the current worker (a no-op in the test body). */
 export function pause(run: IterationRun): Promise<void> {
-  const ctx = currentContext()
-  if (ctx === undefined || ctx.run !== run) return Promise.resolve()
-  return run.point(ctx.worker, 'pause()')
+  return run.schedulingPoint('pause()')
 }
 
 /** `fn` wrapped so that its settling (fulfilled or rejected) becomes a scheduling point. */
 export function scheduled<A extends unknown[], R>(run: IterationRun, fn: (...args: A) => R | Promise<R>): (...args: A) => Promise<R> {
   if (typeof fn !== 'function') throw new TypeError(`vitest-race: scheduled(fn): fn must be a function, got ${typeof fn}`)
   const label = fn.name === '' ? 'a scheduled call' : `scheduled ${fn.name}()`
-  const settle = async () => {
-    const ctx = currentContext()
-    if (ctx !== undefined && ctx.run === run) await run.point(ctx.worker, label)
-  }
+  const settle = () => run.schedulingPoint(label)
   const wrapped = async function (this: unknown, ...args: A): Promise<R> {
     let result: R
     try {

@@ -11,7 +11,7 @@ describe('race mode', () => {
     expect(r.output).toContain('DataRaceError: WARNING: DATA RACE\nWrite at')
     expect(r.output).toMatch(/Write at svc\.balances\.get\("merchant-1"\) by worker \d+:\n  BalanceService\.debit  src\/balance\.ts:22:19/)
     expect(r.output).toMatch(/Previous write at svc\.balances\.get\("merchant-1"\) by worker \d+:\n  BalanceService\.debit  src\/balance\.ts:22:19/)
-    expect(r.output).toMatch(/Worker \d+ read it at src\/balance\.ts:19:35 and awaited at src\/balance\.ts:21:5 \(scheduled audit\(\)\) before writing\./)
+    expect(r.output).toMatch(/Worker \d+ read it at src\/balance\.ts:19:35 and awaited at src\/balance\.ts:21:5 \(svc\.audit\(\) settled\) before writing\./)
     expect(r.output).toMatch(/Worker \d+ \(fanOut index \d+ of 50, finished\) created at: debit-racy\.test\.ts:8:9/)
     expect(r.output).toContain('Replay: VITEST_RACE="seed=0x7" npx vitest run debit-racy.test.ts -t "racy debit"')
     expect(r.output).toContain('Caused by: PreviousAccess: Previous write at svc.balances.get("merchant-1")')

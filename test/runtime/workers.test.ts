@@ -204,3 +204,37 @@ describe('Mutex', () => {
     })
   })
 })
+
+describe('async methods of tracked objects are scheduling points', () => {
+  class Inventory {
+    stock = 1
+    async available(): Promise<boolean> {
+      return this.stock > 0
+    }
+    take(): void {
+      this.stock--
+    }
+  }
+
+  it('their entry and settling let other workers in: check-then-act across a call oversells under some schedules', async () => {
+    const finals = new Set<number>()
+    let labels: string[] = []
+    for (let seed = 1; seed <= 20; seed++) {
+      const { value, run } = await inIteration(
+        async (run) => {
+          const inv = run.tracker.track(new Inventory(), 'inv')
+          await fanOut(run, 2, async () => {
+            if (await inv.available()) inv.take()
+          })
+          return inv.stock
+        },
+        { race: false, seed },
+      )
+      finals.add(value)
+      labels = run.scheduler.steps.map((s) => s.after)
+    }
+    expect(finals).toEqual(new Set([0, -1]))
+    expect(labels).toContain('call inv.available()')
+    expect(labels).toContain('inv.available() settled')
+  })
+})
