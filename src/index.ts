@@ -1,5 +1,5 @@
 /** What test files import: `import { concurrentTest, Mutex } from 'vitest-race'`. Re-exports only. */
-export { concurrentTest, type ConcurrentBody, type ConcurrentTestOptions } from './runtime/concurrent-test.js'
+export { concurrentTest, type ConcurrentBody, type ConcurrentTestAPI, type ConcurrentTestOptions, type PropertyBody } from './runtime/concurrent-test.js'
 export type { ConcurrentContext } from './runtime/test-context.js'
 export { track } from './runtime/track-anywhere.js'
 export { Mutex } from './sync/mutex.js'

@@ -3,10 +3,12 @@
  * a different schedule, with fresh state. The first failing iteration (a race or the
  * body's own failure) fails the test and says how to replay it.
  */
+import fc from 'fast-check'
 import { inject, test, type TestContext } from 'vitest'
 import { applyOptions, DEFAULT_SETTINGS, resolveRunSettings, type RaceOptions, type RaceSettings } from '../options.js'
 import { SETTINGS_KEY } from '../provided.js'
 import { explore, type Failure } from './exploration.js'
+import type { ConcurrentContext } from './test-context.js'
 import { runIteration, type ConcurrentBody } from './iteration-runner.js'
 import { formatSteps } from '../report/schedule-steps.js'
 import { dataRaceError } from './race-failure.js'
@@ -43,16 +45,63 @@ function describeValue(v: unknown): string {
  *   expect(svc.balance('merchant-1')).toBe(5_000)
  * }, { iterations: 20 })
  */
-export function concurrentTest(name: string, body: ConcurrentBody, options?: ConcurrentTestOptions): void {
+function register(name: string, body: unknown, options: ConcurrentTestOptions | undefined, api: string, inputs?: fc.Arbitrary<unknown[]>): void {
   if (typeof name !== 'string') {
-    throw new TypeError(`vitest-race: concurrentTest(name, body, options): name must be a string, got ${describeValue(name)}`)
+    throw new TypeError(`vitest-race: ${api}: name must be a string, got ${describeValue(name)}`)
   }
   if (typeof body !== 'function') {
-    throw new TypeError(`vitest-race: concurrentTest(name, body, options): body = ${describeValue(body)} is not valid: expected a function (ctx) => …`)
+    throw new TypeError(`vitest-race: ${api}: body = ${describeValue(body)} is not valid: expected a function`)
   }
   const settings = applyOptions(runSettings(), options, 'concurrentTest options')
-  test(name, (ctx) => runIterations(name, body, settings, ctx), settings.timeout)
+  test(name, (ctx) => runIterations(name, body as ConcurrentBody, settings, ctx, inputs), settings.timeout)
 }
+
+/** The body of a concurrentTest.prop: the drawn values, then the context. */
+export type PropertyBody<Ts extends unknown[]> = (values: Ts, ctx: ConcurrentContext) => unknown
+
+/** `concurrentTest`, and `concurrentTest.prop` for property inputs. */
+export interface ConcurrentTestAPI {
+  (name: string, body: ConcurrentBody, options?: ConcurrentTestOptions): void
+  /**
+   * A concurrentTest whose body also receives values drawn from fast-check arbitraries; a
+   * failure shrinks the values together with the schedule.
+   *
+   * @example
+   * concurrentTest.prop([fc.integer({ min: 1, max: 500 })])('debits never overdraw', async ([amount], { fanOut, track, expect }) => {
+   *   const acct = track({ balance: 1_000 }, 'acct')
+   *   await fanOut(4, () => debit(acct, amount))
+   *   expect(acct.balance).toBeGreaterThanOrEqual(0)
+   * })
+   */
+  prop<Ts extends [unknown, ...unknown[]]>(
+    arbitraries: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> },
+  ): (name: string, body: PropertyBody<Ts>, options?: ConcurrentTestOptions) => void
+}
+
+/**
+ * Register a concurrent test.
+ *
+ * @example
+ * concurrentTest('concurrent debits keep the balance exact', async ({ track, fanOut, expect }) => {
+ *   const svc = track(new BalanceService(), 'svc')
+ *   svc.credit('merchant-1', 10_000)
+ *   await fanOut(50, () => svc.debit('merchant-1', 100))
+ *   expect(svc.balance('merchant-1')).toBe(5_000)
+ * }, { iterations: 20 })
+ */
+export const concurrentTest: ConcurrentTestAPI = Object.assign(
+  (name: string, body: ConcurrentBody, options?: ConcurrentTestOptions): void => register(name, body, options, 'concurrentTest(name, body, options)'),
+  {
+    prop<Ts extends [unknown, ...unknown[]]>(arbitraries: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> }) {
+      if (!Array.isArray(arbitraries) || arbitraries.length === 0 || !arbitraries.every((a: unknown) => typeof (a as { generate?: unknown } | null)?.generate === 'function')) {
+        throw new TypeError('vitest-race: concurrentTest.prop(arbitraries): expected a non-empty array of fast-check arbitraries')
+      }
+      const tuple = fc.tuple(...(arbitraries as fc.Arbitrary<unknown>[]))
+      return (name: string, body: PropertyBody<Ts>, options?: ConcurrentTestOptions): void =>
+        register(name, body, options, 'concurrentTest.prop(arbitraries)(name, body, options)', tuple)
+    },
+  },
+)
 
 function shellQuote(s: string): string {
   return `"${s.replace(/["\\$`]/g, '\\$&')}"`
@@ -97,17 +146,20 @@ function explorationNote(name: string, settings: RaceSettings, failure: Failure,
       : [`Minimal interleaving (${steps.length} steps; the first failing run took ${failure.firstSteps}):`, ...formatSteps(steps)]
   return [
     `concurrentTest ${JSON.stringify(name)} failed in ${settings.race ? 'race' : 'stress'} mode on ${how}.`,
+    ...(failure.inputs === undefined ? [] : [`Inputs: ${fc.stringify(failure.inputs)}`]),
     ...interleaving,
     `Replay: ${replayCommand(settings, failure, vitest)}`,
     `   (or pass ${options} in this concurrentTest's options)`,
   ].join('\n')
 }
 
-async function runIterations(name: string, body: ConcurrentBody, settings: RaceSettings, vitest: TestContext): Promise<void> {
-  const failure = await explore({ settings, body, vitest })
+async function runIterations(name: string, body: ConcurrentBody, settings: RaceSettings, vitest: TestContext, inputs: fc.Arbitrary<unknown[]> | undefined): Promise<void> {
+  const withValues = (values: unknown[]): ConcurrentBody => (ctx) => (body as unknown as PropertyBody<unknown[]>)(values, ctx)
+  const failure = await explore({ settings, body, vitest, ...(inputs === undefined ? {} : { inputs: { arbitrary: inputs, body: withValues } }) })
   if (failure === undefined) return
   const note = explorationNote(name, settings, failure, vitest)
-  if (failure.outcome.races.length > 0) throw await raceFailure(settings, body, vitest, failure, note)
+  const failingBody = failure.inputs === undefined ? body : withValues([...failure.inputs])
+  if (failure.outcome.races.length > 0) throw await raceFailure(settings, failingBody, vitest, failure, note)
   throw withNote(failure.outcome.error, note)
 }
 

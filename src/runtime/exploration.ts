@@ -23,9 +23,17 @@ export interface Failure {
   readonly shrinks: number
   /** Steps in the first failing run, before shrinking. */
   readonly firstSteps: number
+  /** The property inputs of the failing run (concurrentTest.prop), shrunk with the schedule. */
+  readonly inputs: readonly unknown[] | undefined
 }
 
-type Plan = Omit<IterationPlan, 'schedule' | 'iteration' | 'seed'>
+/** Property inputs (concurrentTest.prop): drawn and shrunk by fast-check with the schedule. */
+export interface Inputs {
+  readonly arbitrary: fc.Arbitrary<unknown[]>
+  readonly body: (values: unknown[]) => IterationPlan['body']
+}
+
+type Plan = Omit<IterationPlan, 'schedule' | 'iteration' | 'seed'> & { readonly inputs?: Inputs }
 
 function failed(o: Outcome): boolean {
   return o.races.length > 0 || o.error !== undefined
@@ -92,18 +100,24 @@ export async function explore(plan: Plan): Promise<Failure | undefined> {
   const { settings } = plan
   const seed = settings.seed ?? randomSeed()
   const sequential: Schedule = { kind: 'decisions', decisions: [] }
+  // The first run takes the first inputs fast-check draws from the seed.
+  const firstInputs = plan.inputs === undefined ? undefined : fc.sample(plan.inputs.arbitrary, { seed, numRuns: 1 })[0]!
+  const firstBody = plan.inputs === undefined ? plan.body : plan.inputs.body(firstInputs!)
   if (settings.path === undefined) {
-    const first = await runIteration({ ...plan, seed, iteration: 0, schedule: sequential })
+    const first = await runIteration({ ...plan, body: firstBody, seed, iteration: 0, schedule: sequential })
     if (failed(first)) {
       const steps = first.run.scheduler.steps.length
-      return { outcome: first, schedule: sequential, seed, path: undefined, failedRun: 1, shrinks: 0, firstSteps: steps }
+      return { outcome: first, schedule: sequential, seed, path: undefined, failedRun: 1, shrinks: 0, firstSteps: steps, inputs: firstInputs }
     }
-    if (settings.strategy === 'exhaustive') return exhaustive(plan, seed)
+    if (settings.strategy === 'exhaustive') {
+      if (plan.inputs !== undefined) throw new RaceOptionError("vitest-race: concurrentTest.prop draws its inputs at random: use strategy 'random' or 'pct', not 'exhaustive'")
+      return exhaustive(plan, seed)
+    }
     return property(plan, seed, first.run.scheduler.steps.length, first.run.workers.size - 1)
   }
   if (settings.strategy === 'exhaustive') throw new RaceOptionError('vitest-race: path replays a random or pct schedule; the exhaustive strategy replays by itself (it is deterministic)')
   // Replaying: size the schedules exactly as the exploring run did.
-  const first = await runIteration({ ...plan, seed, iteration: 0, schedule: sequential })
+  const first = await runIteration({ ...plan, body: firstBody, seed, iteration: 0, schedule: sequential })
   return property(plan, seed, first.run.scheduler.steps.length, first.run.workers.size - 1)
 }
 
@@ -114,8 +128,10 @@ async function property(plan: Plan, seed: number, steps: number, workers: number
   let iteration = 0
   let last: Outcome | undefined
   let firstSteps: number | undefined
-  const prop = fc.asyncProperty(arbitrary, async (schedule) => {
-    const outcome = await runIteration({ ...plan, seed, iteration: ++iteration, schedule })
+  const inputs = plan.inputs
+  const prop = fc.asyncProperty(inputs?.arbitrary ?? fc.constant<unknown[]>([]), arbitrary, async (values, schedule) => {
+    const body = inputs === undefined ? plan.body : inputs.body(values)
+    const outcome = await runIteration({ ...plan, body, seed, iteration: ++iteration, schedule })
     if (failed(outcome)) {
       last = outcome
       firstSteps ??= outcome.run.scheduler.steps.length
@@ -130,7 +146,8 @@ async function property(plan: Plan, seed: number, steps: number, workers: number
   if (!details.failed || last === undefined) return undefined
   return {
     outcome: last,
-    schedule: details.counterexample![0] as Schedule,
+    schedule: details.counterexample![1] as Schedule,
+    inputs: inputs === undefined ? undefined : (details.counterexample![0] as unknown[]),
     seed,
     path: details.counterexamplePath ?? undefined,
     failedRun: Number((details.counterexamplePath ?? '0').split(':')[0]) + 2,
@@ -155,7 +172,7 @@ async function exhaustive(plan: Plan, seed: number): Promise<Failure | undefined
     const outcome = await runIteration({ ...plan, seed, iteration: count, schedule, strategy })
     if (failed(outcome)) {
       const steps = outcome.run.scheduler.steps.length
-      return { outcome, schedule, seed, path: undefined, failedRun: count, shrinks: 0, firstSteps: steps }
+      return { outcome, schedule, seed, path: undefined, failedRun: count, shrinks: 0, firstSteps: steps, inputs: undefined }
     }
     const widths = strategy.widths
     const taken = widths.map((_, i) => prefix[i] ?? 0)

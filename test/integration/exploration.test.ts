@@ -69,3 +69,15 @@ describe('the exhaustive strategy', () => {
     expect(r.code).toBe(0)
   })
 })
+
+describe('concurrentTest.prop', () => {
+  it('shrinks the property inputs together with the schedule, and replays both', () => {
+    const r = runVitest('exploration', ['prop'])
+    expect(r.code).toBe(1)
+    expect(r.output).toMatch(/AssertionError: expected -\d+ to be greater than or equal to 0/)
+    expect(r.output).toContain('Inputs: [501]')
+    const again = runVitest('exploration', ['prop'], { VITEST_RACE: replayEnv(r.output) })
+    expect(again.output).toContain('Inputs: [501]')
+    expect(interleaving(again.output).lines).toEqual(interleaving(r.output).lines)
+  })
+})
