@@ -148,8 +148,9 @@ function explorationNote(name: string, settings: RaceSettings, failure: Failure,
     `concurrentTest ${JSON.stringify(name)} failed in ${settings.race ? 'race' : 'stress'} mode on ${how}.`,
     ...(failure.inputs === undefined ? [] : [`Inputs: ${fc.stringify(failure.inputs)}`]),
     ...interleaving,
-    `Replay: ${replayCommand(settings, failure, vitest)}`,
-    `   (or pass ${options} in this concurrentTest's options)`,
+    // A race report has its own Replay line.
+    ...(failure.outcome.races.length > 0 ? [] : [`Replay: ${replayCommand(settings, failure, vitest)}`]),
+    `Or pass ${options} in this concurrentTest's options to replay it.`,
   ].join('\n')
 }
 
