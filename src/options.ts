@@ -33,6 +33,14 @@ export interface RaceOptions {
   maxInterleavings?: number
   /** With `seed`, replays one failing schedule exactly: the fast-check path a failure prints. */
   path?: string
+  /** GORACE halt_on_error: the first race ends the iteration at once, with exactly one report. */
+  halt?: boolean
+  /** GORACE exitcode: the process exit status when any race was reported (default 66). */
+  exitcode?: number
+  /** GORACE log_path: reports are also written, plain, to `<logPath>.<pid>`. */
+  logPath?: string
+  /** GORACE strip_path_prefix: removed from every path in reports (default: the project root). */
+  stripPathPrefix?: string
 }
 
 /** The race rule for async workers (DESIGN §2). */
@@ -56,12 +64,17 @@ export interface RaceSettings {
   readonly maxInterleavings: number
   /** Undefined: explore; else replay this fast-check path (with `seed`). */
   readonly path: string | undefined
-  /** The project root: paths in reports are relative to it. */
+  readonly halt: boolean
+  readonly exitcode: number
+  readonly logPath: string | undefined
+  /** Undefined: the project root. */
+  readonly stripPathPrefix: string | undefined
+  /** The project root: paths in reports are relative to it unless stripPathPrefix says otherwise. */
   readonly root: string
 }
 
 /** Where an option value came from, for error messages. */
-export type OptionSource = 'race() plugin options' | 'VITEST_RACE' | 'concurrentTest options'
+export type OptionSource = 'race() plugin options' | 'VITEST_RACE' | 'vitest-race flags' | 'concurrentTest options'
 
 /** A bad option value. */
 export class RaceOptionError extends Error {
@@ -83,20 +96,35 @@ export const DEFAULT_SETTINGS: RaceSettings = Object.freeze({
   depth: 3,
   maxInterleavings: 1000,
   path: undefined,
+  halt: false,
+  exitcode: 66,
+  logPath: undefined,
+  stripPathPrefix: undefined,
   root: '',
 })
 
-function fail(source: OptionSource, option: string, value: unknown, allowed: string): never {
+function failOption(source: OptionSource, option: string, value: unknown, allowed: string): never {
   const shown = typeof value === 'string' ? JSON.stringify(value) : String(value)
   throw new RaceOptionError(`vitest-race: ${option} = ${shown} (from ${source}) is not valid: ${allowed}.`)
 }
 
-function integerIn(source: OptionSource, option: string, value: unknown, min: number, max: number): number {
+function integerInRange(source: OptionSource, option: string, value: unknown, min: number, max: number): number {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
-    fail(source, option, value, max === Number.MAX_SAFE_INTEGER ? `expected an integer ≥ ${min}` : `expected an integer from ${min} to ${max}`)
+    failOption(source, option, value, max === Number.MAX_SAFE_INTEGER ? `expected an integer ≥ ${min}` : `expected an integer from ${min} to ${max}`)
   }
   return n
+}
+
+function booleanValue(source: OptionSource, option: string, value: unknown): boolean {
+  if (value === true || value === 'true' || value === '1') return true
+  if (value === false || value === 'false' || value === '0') return false
+  return failOption(source, option, value, 'expected true or false (1 or 0)')
+}
+
+function stringValue(source: OptionSource, option: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') failOption(source, option, value, 'expected a non-empty string')
+  return value as string
 }
 
 /** Parse a seed: a non-negative 32-bit integer, decimal or 0x-hex. */
@@ -117,11 +145,29 @@ const KNOWN: Record<keyof RaceOptions, true> = {
   depth: true,
   maxInterleavings: true,
   path: true,
+  halt: true,
+  exitcode: true,
+  logPath: true,
+  stripPathPrefix: true,
 }
 
-/** Apply one layer of user options over `base`, validating each field. */
-export function applyOptions(base: RaceSettings, options: RaceOptions | undefined, source: OptionSource): RaceSettings {
+/**
+ * Apply one layer of user options over `base`, validating each field. `names` gives the
+ * name the user wrote for each option (`history_size`, `--race-seed`) for error messages.
+ */
+export function applyOptions(
+  base: RaceSettings,
+  options: RaceOptions | undefined,
+  source: OptionSource,
+  names: Partial<Record<keyof RaceOptions, string>> = {},
+): RaceSettings {
   if (options === undefined) return base
+  const fail = (_source: OptionSource, option: string, value: unknown, allowed: string): never =>
+    failOption(source, names[option as keyof RaceOptions] ?? option, value, allowed)
+  const integerIn = (_source: OptionSource, option: string, value: unknown, min: number, max: number) =>
+    integerInRange(source, names[option as keyof RaceOptions] ?? option, value, min, max)
+  const booleanOf = (_source: OptionSource, option: string, value: unknown) => booleanValue(source, names[option as keyof RaceOptions] ?? option, value)
+  const nonEmptyString = (_source: OptionSource, option: string, value: unknown) => stringValue(source, names[option as keyof RaceOptions] ?? option, value)
   if (typeof options !== 'object' || options === null) fail(source, 'options', options, 'expected an object')
   const out: { -readonly [K in keyof RaceSettings]: RaceSettings[K] } = { ...base }
   for (const key of Object.keys(options)) {
@@ -146,6 +192,10 @@ export function applyOptions(base: RaceSettings, options: RaceOptions | undefine
     if (typeof options.path !== 'string' || !/^\d+(:\d+)*$/.test(options.path)) fail(source, 'path', options.path, 'expected a fast-check path such as "3:1:0"')
     out.path = options.path
   }
+  if (options.halt !== undefined) out.halt = booleanOf(source, 'halt', options.halt)
+  if (options.exitcode !== undefined) out.exitcode = integerIn(source, 'exitcode', options.exitcode, 0, 255)
+  if (options.logPath !== undefined) out.logPath = nonEmptyString(source, 'logPath', options.logPath)
+  if (options.stripPathPrefix !== undefined) out.stripPathPrefix = nonEmptyString(source, 'stripPathPrefix', options.stripPathPrefix)
   if (options.seed !== undefined) {
     const seed = parseSeed(options.seed)
     if (seed === undefined) fail(source, 'seed', options.seed, 'expected an integer from 0 to 0xffffffff, decimal or 0x-hex')
@@ -157,18 +207,41 @@ export function applyOptions(base: RaceSettings, options: RaceOptions | undefine
 /** GORACE-style names in `VITEST_RACE`, mapped to option names. */
 const ENV_KEYS: Record<string, keyof RaceOptions> = {
   history_size: 'historySize',
+  halt_on_error: 'halt',
+  exitcode: 'exitcode',
+  log_path: 'logPath',
+  strip_path_prefix: 'stripPathPrefix',
   seed: 'seed',
+  path: 'path',
   iterations: 'iterations',
   semantics: 'semantics',
   strategy: 'strategy',
   depth: 'depth',
   max_interleavings: 'maxInterleavings',
-  path: 'path',
+}
+
+/** The `vitest-race` command's flags (`--race-seed=…`), mapped to option names. */
+const FLAG_KEYS: Record<string, keyof RaceOptions> = {
+  '--race-seed': 'seed',
+  '--race-path': 'path',
+  '--race-history-size': 'historySize',
+  '--race-halt': 'halt',
+  '--race-exitcode': 'exitcode',
+  '--race-log-path': 'logPath',
+  '--race-strip-path-prefix': 'stripPathPrefix',
+  '--race-iterations': 'iterations',
+  '--race-strategy': 'strategy',
+  '--race-semantics': 'semantics',
+}
+
+function namesOf(keys: Record<string, keyof RaceOptions>): Partial<Record<keyof RaceOptions, string>> {
+  return Object.fromEntries(Object.entries(keys).map(([name, option]) => [option, name]))
 }
 
 /**
  * Read `VITEST_RACE`: unset, empty, `0` or `false` leave race mode off; `1` or `true` turn it
- * on; a GORACE-style string such as `"history_size=2 seed=0x5eed1"` turns it on with options.
+ * on; a GORACE-style string such as `"history_size=2 halt_on_error=1"` turns it on with options
+ * (`race=0` passes options without turning it on: the replay of a stress-mode failure).
  */
 export function applyRaceEnv(base: RaceSettings, env: string | undefined): RaceSettings {
   const text = (env ?? '').trim()
@@ -179,24 +252,83 @@ export function applyRaceEnv(base: RaceSettings, env: string | undefined): RaceS
   for (const part of text.split(/\s+/)) {
     const eq = part.indexOf('=')
     const name = eq < 0 ? part : part.slice(0, eq)
+    const value = eq < 0 ? '' : part.slice(eq + 1)
     if (name === 'race' && eq > 0) {
-      // `race=0` passes options (a stress-mode replay) without turning the detector on.
-      const v = part.slice(eq + 1)
-      if (!['0', '1', 'true', 'false'].includes(v)) fail('VITEST_RACE', 'race', v, 'expected 0, 1, true or false')
-      race = v === '1' || v === 'true'
+      if (!['0', '1', 'true', 'false'].includes(value)) failOption('VITEST_RACE', 'race', value, 'expected 0, 1, true or false')
+      race = value === '1' || value === 'true'
       continue
     }
     const option = ENV_KEYS[name]
     if (eq < 0 || option === undefined) {
-      fail('VITEST_RACE', name, eq < 0 ? part : part.slice(eq + 1), `expected 1, or space-separated name=value pairs with names race, ${Object.keys(ENV_KEYS).join(', ')}`)
+      failOption('VITEST_RACE', name, eq < 0 ? part : value, `expected 1, or space-separated name=value pairs with names race, ${Object.keys(ENV_KEYS).join(', ')}`)
     }
-    options[option] = part.slice(eq + 1)
+    options[option] = value
   }
-  return Object.freeze({ ...applyOptions(base, options as RaceOptions, 'VITEST_RACE'), race })
+  return Object.freeze({ ...applyOptions(base, options as RaceOptions, 'VITEST_RACE', namesOf(ENV_KEYS)), race })
 }
 
-/** Resolve plugin options and the environment (run once in Vitest's main process). */
-export function resolveRunSettings(plugin: RaceOptions | undefined, env: string | undefined, root: string): RaceSettings {
+/** What `parseRaceFlags` found among command-line arguments. */
+export interface RaceFlags {
+  /** `--race` or any `--race-…` flag was given: race mode on. */
+  readonly race: boolean
+  /** The `--race-…` flags, as given (`--race-seed=0x7`, `--race-halt`). */
+  readonly flags: readonly string[]
+  /** Every other argument, untouched. */
+  readonly rest: readonly string[]
+}
+
+/** Split the `--race` and `--race-…` flags from other command-line arguments. */
+export function parseRaceFlags(args: readonly string[]): RaceFlags {
+  const flags: string[] = []
+  const rest: string[] = []
+  let race = false
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!
+    if (a === '--race') {
+      race = true
+    } else if (a.startsWith('--race-')) {
+      race = true
+      const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a
+      // `--race-seed 0x7` as well as `--race-seed=0x7` (not for the boolean --race-halt).
+      if (!a.includes('=') && name !== '--race-halt' && FLAG_KEYS[name] !== undefined && i + 1 < args.length && !args[i + 1]!.startsWith('-')) {
+        flags.push(`${a}=${args[++i]}`)
+      } else {
+        flags.push(a)
+      }
+    } else {
+      rest.push(a)
+    }
+  }
+  return { race, flags, rest }
+}
+
+/** Apply `--race-…` flags (the layer after VITEST_RACE). */
+export function applyRaceFlags(base: RaceSettings, flags: readonly string[]): RaceSettings {
+  if (flags.length === 0) return base
+  const options: Record<string, string> = {}
+  for (const f of flags) {
+    const eq = f.indexOf('=')
+    const name = eq < 0 ? f : f.slice(0, eq)
+    const option = FLAG_KEYS[name]
+    if (option === undefined) failOption('vitest-race flags', name, f, `unknown flag; known flags are --race, ${Object.keys(FLAG_KEYS).join(', ')}`)
+    options[option] = eq < 0 ? (option === 'halt' ? 'true' : '') : f.slice(eq + 1)
+  }
+  return Object.freeze({ ...applyOptions(base, options as RaceOptions, 'vitest-race flags', namesOf(FLAG_KEYS)), race: true })
+}
+
+/** The environment variable through which the `vitest-race` command hands its flags to the plugin. */
+export const FLAGS_ENV = 'VITEST_RACE_FLAGS'
+
+/**
+ * Resolve the run's settings (once, in Vitest's main process): plugin options, then
+ * `VITEST_RACE`, then the command's flags (from `vitest-race`, or after `--` on any command).
+ */
+export function resolveRunSettings(
+  plugin: RaceOptions | undefined,
+  env: string | undefined,
+  root: string,
+  flags: readonly string[] = [],
+): RaceSettings {
   const fromPlugin = applyOptions(DEFAULT_SETTINGS, plugin, 'race() plugin options')
-  return Object.freeze({ ...applyRaceEnv(fromPlugin, env), root })
+  return Object.freeze({ ...applyRaceFlags(applyRaceEnv(fromPlugin, env), flags), root })
 }

@@ -1,19 +1,40 @@
 /**
  * The Vitest plugin (main process): resolves options once, registers the runtime's setup
- * file, and provides the settings to test workers (DESIGN §7, §8).
+ * file and the run summary reporter, and provides the settings to test workers (DESIGN §7, §8).
  */
 import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vitest/config'
-import { resolveRunSettings, type RaceOptions } from './options.js'
+import { FLAGS_ENV, parseRaceFlags, RaceOptionError, resolveRunSettings, type RaceOptions, type RaceSettings } from './options.js'
 import { SETTINGS_KEY } from './provided.js'
+import { RaceReporter } from './reporter.js'
 
 export type { RaceOptions } from './options.js'
 
 const SETUP_FILE = fileURLToPath(new URL('./runtime/setup.js', import.meta.url))
+const REPORTER_ADDED = Symbol.for('vitest-race.reporter')
 
 /**
- * The vitest-race plugin. Race mode is on when `VITEST_RACE` is set (`1`, or GORACE-style
- * options such as `"history_size=2"`); without it `concurrentTest` runs in stress mode.
+ * The command's race flags: those the `vitest-race` command received (handed over in
+ * VITEST_RACE_FLAGS), and any after `--` on a plain `vitest` command (`vitest run -- --race`).
+ */
+function commandFlags(): { race: boolean; flags: readonly string[] } {
+  const fromBin = process.env[FLAGS_ENV] === undefined ? [] : (JSON.parse(process.env[FLAGS_ENV]!) as string[])
+  const dashes = process.argv.indexOf('--')
+  const afterDashes = dashes < 0 ? [] : process.argv.slice(dashes + 1)
+  const { race, flags } = parseRaceFlags([...fromBin, ...afterDashes])
+  return { race, flags }
+}
+
+function settingsFor(options: RaceOptions, root: string): RaceSettings {
+  const { race, flags } = commandFlags()
+  const settings = resolveRunSettings(options, process.env.VITEST_RACE, root, flags)
+  return race && !settings.race ? Object.freeze({ ...settings, race: true }) : settings
+}
+
+/**
+ * The vitest-race plugin. Race mode is on with the `vitest-race` command, with `VITEST_RACE`
+ * (`1`, or GORACE-style options such as `"history_size=2 halt_on_error=1"`), or with
+ * `vitest run -- --race`; otherwise `concurrentTest` runs in stress mode.
  *
  * @example
  * // vitest.config.ts
@@ -22,15 +43,26 @@ const SETUP_FILE = fileURLToPath(new URL('./runtime/setup.js', import.meta.url))
  * export default defineConfig({ plugins: [race({ iterations: 50 })] })
  */
 export function race(options: RaceOptions = {}): Plugin {
-  // Validate at once, so a bad option stops the run before any test.
-  resolveRunSettings(options, process.env.VITEST_RACE, '')
+  try {
+    settingsFor(options, '')
+  } catch (e) {
+    // A bad option stops the run before any test, with one line that says what is wrong.
+    if (!(e instanceof RaceOptionError)) throw e
+    process.stderr.write(`${e.message}\n`)
+    process.exit(1)
+  }
   return {
     name: 'vitest-race',
     config() {
       return { test: { setupFiles: [SETUP_FILE] } }
     },
-    configureVitest({ project }) {
-      project.provide(SETTINGS_KEY, resolveRunSettings(options, process.env.VITEST_RACE, project.config.root))
+    configureVitest({ project, vitest }) {
+      const settings = settingsFor(options, project.config.root)
+      project.provide(SETTINGS_KEY, settings)
+      const holder = vitest as unknown as { [REPORTER_ADDED]?: true }
+      if (holder[REPORTER_ADDED] === true) return
+      holder[REPORTER_ADDED] = true
+      ;(vitest.config.reporters as unknown[]).push(new RaceReporter(settings))
     },
   }
 }

@@ -6,7 +6,7 @@
 import fc from 'fast-check'
 import { inject, test, type TestContext } from 'vitest'
 import { applyOptions, DEFAULT_SETTINGS, resolveRunSettings, type RaceOptions, type RaceSettings } from '../options.js'
-import { SETTINGS_KEY } from '../provided.js'
+import { META_KEY, SETTINGS_KEY, type RaceMeta } from '../provided.js'
 import { explore, type Failure } from './exploration.js'
 import type { ConcurrentContext } from './test-context.js'
 import { runIteration, type ConcurrentBody } from './iteration-runner.js'
@@ -175,6 +175,9 @@ async function raceFailure(settings: RaceSettings, body: ConcurrentBody, vitest:
   let outcome = await runIteration({ ...plan, capture: { labels } })
   if (outcome.races.length === 0) outcome = await runIteration({ ...plan, capture: 'all' })
   if (outcome.races.length === 0) outcome = first
-  const error = dataRaceError(outcome.races, outcome.run, replayCommand(settings, failure, vitest), settings.root, first.error)
+  const error = dataRaceError(outcome.races, outcome.run, replayCommand(settings, failure, vitest), settings.stripPathPrefix ?? settings.root, first.error)
+  // For the run summary in Vitest's main process (reporter.ts).
+  const meta: RaceMeta = { races: error.races }
+  ;(vitest.task.meta as Record<string, unknown>)[META_KEY] = meta
   return withNote(error, note) as Error
 }

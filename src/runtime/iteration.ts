@@ -12,6 +12,14 @@ import { frameLocation, userFrames } from '../report/frames.js'
 import { Tracker, type AccessSink } from './track.js'
 import { currentTurn } from './async-hooks.js'
 
+/** Thrown from the access that found the first race under halt_on_error: it ends the iteration. */
+export class RaceHalted extends Error {
+  constructor() {
+    super('vitest-race: halt_on_error: the iteration stopped at its first race')
+    this.name = 'RaceHalted'
+  }
+}
+
 /** Which accesses capture a stack: those of locations with these labels, or all. */
 export type CapturePlan = { readonly labels: ReadonlySet<string> } | 'all'
 
@@ -37,6 +45,8 @@ export class IterationRun implements AccessSink {
   readonly settled: Promise<unknown>[] = []
   readonly recording: boolean
   private nextWorker = MAIN_WORKER + 1
+  /** halt_on_error: a race was just found; the access that found it throws. */
+  private halting = false
 
   constructor(
     readonly settings: RaceSettings,
@@ -45,7 +55,14 @@ export class IterationRun implements AccessSink {
     readonly capture: CapturePlan | undefined,
     detectorOptions: Omit<DetectorOptions, 'historySize'> = {},
   ) {
-    this.detector = settings.race ? new Detector({ ...detectorOptions, historySize: settings.historySize, semantics: settings.semantics }) : undefined
+    this.detector = settings.race
+      ? new Detector({
+          ...detectorOptions,
+          historySize: settings.historySize,
+          semantics: settings.semantics,
+          ...(settings.halt ? { maxRaces: 1, onRace: () => (this.halting = true) } : {}),
+        })
+      : undefined
     this.recording = this.detector !== undefined
     this.scheduler = new Scheduler({
       strategy,
@@ -67,12 +84,20 @@ export class IterationRun implements AccessSink {
     const ctx = currentContext()
     if (ctx === undefined || ctx.run !== this) return
     this.detector!.read(ctx.worker, loc, currentTurn(), this.stackFor(loc))
+    if (this.halting) this.halt()
   }
 
   write(loc: Location): void {
     const ctx = currentContext()
     if (ctx === undefined || ctx.run !== this) return
     this.detector!.write(ctx.worker, loc, currentTurn(), this.stackFor(loc))
+    if (this.halting) this.halt()
+  }
+
+  /** GORACE halt_on_error: the first race ends the iteration at once, from the access that found it. */
+  private halt(): never {
+    this.halting = false
+    throw new RaceHalted()
   }
 
   private stackFor(loc: Location): string | undefined {

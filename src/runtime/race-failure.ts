@@ -8,7 +8,7 @@ import { DataRaceError, PreviousAccess } from '../report/data-race-error.js'
 import { formatRaces } from '../report/format.js'
 import { frameLocation, userFrames, userStackLines, type Frame } from '../report/frames.js'
 import type { RaceReport, ReportWorker } from '../report/race-report.js'
-import type { IterationRun } from './iteration.js'
+import { RaceHalted, type IterationRun } from './iteration.js'
 import { OWN_DIRS } from './stacks.js'
 
 function frames(stack: string | undefined): Frame[] | null {
@@ -80,7 +80,7 @@ export function raceReport(race: RaceRecord, run: IterationRun, replay: string):
 export function dataRaceError(races: readonly RaceRecord[], run: IterationRun, replay: string, stripPathPrefix: string, also: unknown): DataRaceError {
   const reports = races.map((r) => raceReport(r, run, replay))
   let message = formatRaces(reports, { stripPathPrefix })
-  if (also !== undefined) {
+  if (also !== undefined && !(also instanceof RaceHalted)) {
     const text = also instanceof Error ? `${also.name}: ${also.message}` : String(also)
     message += `\nThe same iteration also failed: ${text.split('\n')[0]}`
   }

@@ -6,7 +6,7 @@ const RACE = { VITEST_RACE: '1' }
 describe('race mode', () => {
   it('reports the racy debit once, naming balances, merchant-1 and both write lines', () => {
     const r = runVitest('core', ['debit-racy'], RACE)
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(66) // GORACE's default exitcode for a run with races
     expect(reportCount(r.output)).toBe(1)
     expect(r.output).toContain('DataRaceError: WARNING: DATA RACE\nWrite at')
     expect(r.output).toMatch(/Write at svc\.balances\.get\("merchant-1"\) by worker \d+:\n  BalanceService\.debit  src\/balance\.ts:22:19/)
@@ -42,7 +42,7 @@ describe('race mode', () => {
 
   it('reports the cache check-then-set across an await', () => {
     const r = runVitest('core', ['cache-racy'], RACE)
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(66) // GORACE's default exitcode for a run with races
     expect(reportCount(r.output)).toBe(1)
     expect(r.output).toMatch(/Write at cache\.get\("user:1"\) by worker \d+:\n  getOrLoad  cache-racy\.test\.ts:13:13/)
     expect(r.output).toMatch(/read it at cache-racy\.test\.ts:11:16 and awaited at cache-racy\.test\.ts:12:21 \(scheduled load\(\)\)/)
@@ -50,7 +50,7 @@ describe('race mode', () => {
 
   it('reports the async singleton created twice', () => {
     const r = runVitest('core', ['singleton-racy'], RACE)
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(66) // GORACE's default exitcode for a run with races
     expect(reportCount(r.output)).toBe(1)
     expect(r.output).toMatch(/Write at holder\.db by worker \d+:\n  getDb  singleton-racy\.test\.ts:9:/)
   })
@@ -66,7 +66,7 @@ describe('async-mutex is recognised unchanged', () => {
 
   it('a read outside its lock still races', () => {
     const r = runVitest('core', ['async-mutex-racy'], RACE)
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(66) // GORACE's default exitcode for a run with races
     expect(reportCount(r.output)).toBe(1)
     expect(r.output).toContain('Write at acct.balance by worker')
   })

@@ -57,7 +57,7 @@ describe('worker failures', () => {
 describe('reports', () => {
   it('every distinct race of the failing iteration is reported, each pair of code locations once', () => {
     const r = runVitest('errors', ['two-races'], RACE)
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(66)
     expect(reportCount(r.output)).toBe(2)
     expect(r.output).toContain('Write at stock.apples by worker 2:\n  two-races.test.ts:9:11')
     expect(r.output).toContain('Write at stock.pears by worker 2:\n  two-races.test.ts:10:11')

@@ -14,11 +14,24 @@ export interface VitestRun {
   readonly output: string
 }
 
+const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url))
+
 /** `vitest run <args>` in `test/fixtures/<fixture>`, with `env` added to a clean environment. */
 export function runVitest(fixture: string, args: string[], env: Record<string, string | undefined> = {}): VitestRun {
+  return run(fixture, [VITEST, 'run', ...args], env)
+}
+
+/** The `vitest-race` command (dist/bin.js) with `args`, in `test/fixtures/<fixture>`. */
+export function runBin(fixture: string, args: string[], env: Record<string, string | undefined> = {}): VitestRun {
+  return run(fixture, [BIN, ...args], env)
+}
+
+function run(fixture: string, argv: string[], env: Record<string, string | undefined>): VitestRun {
   const base = { ...process.env }
-  for (const key of Object.keys(base)) if (key.startsWith('VITEST') || key === 'NODE_OPTIONS' || key === 'TEST') delete base[key]
-  const result = spawnSync(process.execPath, [VITEST, 'run', ...args], {
+  for (const key of Object.keys(base)) {
+    if (key.startsWith('VITEST') || key.startsWith('GITHUB_') || key === 'NODE_OPTIONS' || key === 'TEST') delete base[key]
+  }
+  const result = spawnSync(process.execPath, argv, {
     cwd: join(FIXTURES, fixture),
     env: { ...base, NO_COLOR: '1', FORCE_COLOR: undefined, CI: 'true', ...env },
     encoding: 'utf8',

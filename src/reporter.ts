@@ -1,0 +1,90 @@
+/**
+ * The run summary (main process), registered by the plugin in `configureVitest` so that it
+ * survives `--reporter=…`: `Found N data race(s)` with each race's test and two code
+ * locations, a GitHub Actions `::warning` at each previous access (Vitest already turns the
+ * current access into an `::error`), the reports appended to `<log_path>.<pid>`, and the
+ * exit status GORACE's `exitcode` asks for.
+ */
+import { appendFileSync } from 'node:fs'
+import pc from 'picocolors'
+import type { Reporter, TestModule } from 'vitest/node'
+import type { RaceSettings } from './options.js'
+import { META_KEY, type RaceMeta } from './provided.js'
+import { formatRace, SEPARATOR } from './report/format.js'
+import { frameLocation } from './report/frames.js'
+import type { RaceReport } from './report/race-report.js'
+
+/** One race and the test that found it. */
+interface FoundRace {
+  readonly test: string
+  readonly report: RaceReport
+}
+
+function where(report: RaceReport['current'], prefix: string): string {
+  const top = report.frames?.[0]
+  return top === undefined ? '[failed to restore the stack]' : frameLocation(top, prefix)
+}
+
+/** GitHub's workflow command escaping for a message and for a property value. */
+function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+}
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C')
+}
+
+export class RaceReporter implements Reporter {
+  private log: (text: string) => void = (text) => process.stdout.write(`${text}\n`)
+  private exitHooked = false
+
+  constructor(private readonly settings: RaceSettings) {}
+
+  onInit(vitest: { logger: { log: (...args: unknown[]) => void } }): void {
+    this.log = (text) => vitest.logger.log(text)
+  }
+
+  onTestRunEnd(testModules: readonly TestModule[]): void {
+    const found: FoundRace[] = []
+    for (const module of testModules) {
+      for (const test of module.children.allTests()) {
+        const meta = (test.meta() as Record<string, unknown>)[META_KEY] as RaceMeta | undefined
+        for (const report of meta?.races ?? []) found.push({ test: test.fullName, report })
+      }
+    }
+    if (found.length === 0) return
+    const prefix = this.settings.stripPathPrefix ?? this.settings.root
+    const color = pc.isColorSupported
+    const lines = [
+      '',
+      color ? pc.bold(pc.red(`Found ${found.length} data race(s)`)) : `Found ${found.length} data race(s)`,
+      ...found.map(({ test, report }) => `  ${test}: ${report.location} ${where(report.current, prefix)} ~ ${where(report.previous, prefix)}`),
+    ]
+    this.log(lines.join('\n'))
+    if (process.env.GITHUB_ACTIONS === 'true') this.annotate(found)
+    if (this.settings.logPath !== undefined) {
+      const text = found.map(({ report }) => `${SEPARATOR}\n${formatRace(report, { stripPathPrefix: prefix })}\n${SEPARATOR}\n`).join('')
+      appendFileSync(`${this.settings.logPath}.${process.pid}`, text)
+    }
+    this.setExitCode()
+  }
+
+  private annotate(found: readonly FoundRace[]): void {
+    for (const { test, report } of found) {
+      const previous = report.previous.frames?.[0]
+      if (previous === undefined) continue
+      const message = `Previous ${report.previous.kind} at ${report.location} (data race in ${test})`
+      process.stdout.write(
+        `::warning file=${escapeProperty(previous.file)},line=${previous.line},col=${previous.column},title=${escapeProperty('vitest-race: previous access')}::${escapeData(message)}\n`,
+      )
+    }
+  }
+
+  /** Like Go's exitcode: the status of a run that found races (after Vitest has set its own). */
+  private setExitCode(): void {
+    if (this.exitHooked) return
+    this.exitHooked = true
+    process.on('exit', () => {
+      process.exitCode = this.settings.exitcode
+    })
+  }
+}

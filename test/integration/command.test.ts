@@ -1,0 +1,129 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { reportCount, runBin, runVitest } from './run-vitest.js'
+
+describe('switching race mode on', () => {
+  it('npx vitest-race runs Vitest with race mode on, passing every other argument and reporting the summary', () => {
+    const r = runBin('errors', ['run', 'two-races'])
+    expect(reportCount(r.output)).toBe(2)
+    expect(r.output).toContain('Found 2 data race(s)')
+    expect(r.output).toContain('  two distinct races: stock.apples two-races.test.ts:9:11 ~ two-races.test.ts:9:11')
+    expect(r.output).toContain('  two distinct races: stock.pears two-races.test.ts:10:11 ~ two-races.test.ts:10:11')
+    expect(r.code).toBe(66)
+  })
+
+  it('accepts --race, and keeps Vitest exit codes: 0 when all pass, 1 for failures that are not races', () => {
+    const pass = runBin('core', ['--race', 'run', 'debit-mutex'])
+    expect(pass.output).toContain('1 passed')
+    expect(pass.code).toBe(0)
+    const fail = runBin('errors', ['run', 'worker-throws'])
+    expect(fail.output).toContain('card declined')
+    expect(fail.output).not.toContain('data race(s)')
+    expect(fail.code).toBe(1)
+  })
+
+  it('-t filters tests as in Vitest', () => {
+    const r = runBin('errors', ['run', 'strict', '-t', 'silent by default'])
+    expect(r.output).toMatch(/Tests +1 passed \| 1 skipped/)
+    expect(r.code).toBe(0)
+  })
+
+  it('VITEST_RACE=1 with plain vitest, and vitest run -- --race', () => {
+    for (const r of [runVitest('errors', ['two-races'], { VITEST_RACE: '1' }), runVitest('errors', ['two-races', '--', '--race'])]) {
+      expect(reportCount(r.output)).toBe(2)
+      expect(r.output).toContain('Found 2 data race(s)')
+      expect(r.code).toBe(66)
+    }
+  })
+})
+
+describe("GORACE's options", () => {
+  it.each([
+    ['--race-halt', [['--race-halt'], {}]],
+    ['halt_on_error=1', [[], { VITEST_RACE: 'halt_on_error=1' }]],
+  ] as const)('%s: the first race ends the iteration, exactly one report', (_, [flags, env]) => {
+    const r = runBin('errors', ['run', 'two-races', ...flags], env)
+    expect(reportCount(r.output)).toBe(1)
+    expect(r.output).toContain('Found 1 data race(s)')
+    expect(r.output).not.toContain('RaceHalted')
+    expect(r.code).toBe(66)
+  })
+
+  it.each([
+    ['--race-exitcode=13', [['--race-exitcode=13'], {}]],
+    ['exitcode=13', [[], { VITEST_RACE: 'exitcode=13' }]],
+  ] as const)('%s sets the exit status of a run with races', (_, [flags, env]) => {
+    expect(runBin('errors', ['run', 'two-races', ...flags], env).code).toBe(13)
+  })
+
+  it('--race-history-size=0: an evicted previous access prints [failed to restore the stack]', () => {
+    const r = runBin('errors', ['run', 'history', '-t', 'history from the command line', '--race-history-size=0'])
+    expect(r.output).toContain('Previous write at s.x by worker 1:\n  [failed to restore the stack]')
+  })
+
+  it.each(['log_path', '--race-log-path'])('%s: reports are also written, plain, to <log_path>.<pid>', (how) => {
+    const dir = mkdtempSync(join(tmpdir(), 'vitest-race-log-'))
+    const base = join(dir, 'races')
+    const r = how === 'log_path' ? runBin('errors', ['run', 'two-races'], { VITEST_RACE: `log_path=${base}` }) : runBin('errors', ['run', 'two-races', `--race-log-path=${base}`])
+    expect(r.code).toBe(66)
+    const files = readdirSync(dir)
+    expect(files).toHaveLength(1)
+    expect(files[0]).toMatch(/^races\.\d+$/)
+    const text = readFileSync(join(dir, files[0]!), 'utf8')
+    expect(text.split('WARNING: DATA RACE')).toHaveLength(3)
+    expect(text.startsWith('==================\nWARNING: DATA RACE\nWrite at stock.apples by worker 2:\n  two-races.test.ts:9:11\n')).toBe(true)
+    expect(text).not.toMatch(/\u001b\[/)
+  })
+
+  it('strip_path_prefix is cut from every path in reports', () => {
+    const r = runBin('errors', ['run', 'two-races'], { VITEST_RACE: `strip_path_prefix=${join(process.cwd(), 'test')}` })
+    expect(r.output).toContain('Write at stock.apples by worker 2:\n  fixtures/errors/two-races.test.ts:9:11')
+  })
+
+  it.each([
+    [{ VITEST_RACE: 'history_size=9' }, [], 'vitest-race: history_size = "9" (from VITEST_RACE) is not valid: expected an integer from 0 to 7.'],
+    [{ VITEST_RACE: 'halt_on_error=maybe' }, [], 'vitest-race: halt_on_error = "maybe" (from VITEST_RACE) is not valid: expected true or false (1 or 0).'],
+    [{ VITEST_RACE: 'exitcode=-1' }, [], 'vitest-race: exitcode = "-1" (from VITEST_RACE) is not valid: expected an integer from 0 to 255.'],
+    [{ VITEST_RACE: 'colour=1' }, [], 'vitest-race: colour = "1" (from VITEST_RACE) is not valid: expected 1, or space-separated name=value pairs'],
+    [{}, ['--race-history-size=9'], 'vitest-race: --race-history-size = "9" (from vitest-race flags) is not valid: expected an integer from 0 to 7.'],
+    [{}, ['--race-colour=red'], 'vitest-race: --race-colour = "--race-colour=red" (from vitest-race flags) is not valid: unknown flag'],
+  ])('a bad value stops the run before any test, in one line: %o %o', (env, flags, message) => {
+    const r = runBin('errors', ['run', 'two-races', ...flags], env)
+    expect(r.code).toBe(1)
+    expect(r.output).toContain(message)
+    expect(r.output).not.toContain('Test Files')
+    expect(r.output.trim().split('\n').filter((l) => l.trim() !== '')).toHaveLength(1)
+  })
+})
+
+describe('CI output', () => {
+  it('--reporter=github-actions: an ::error at the current access and a ::warning at the previous one', () => {
+    const r = runBin('errors', ['run', 'two-races', '--reporter=github-actions'], { GITHUB_ACTIONS: 'true' })
+    expect(r.output).toMatch(/^::error file=.*two-races\.test\.ts,.*line=9,column=11::DataRaceError: WARNING: DATA RACE/m)
+    expect(r.output).toMatch(/^::warning file=.*two-races\.test\.ts,line=9,col=11,title=vitest-race%3A previous access::Previous write at stock\.apples/m)
+    expect(r.output).toMatch(/^::warning file=.*two-races\.test\.ts,line=10,col=11,.*::Previous write at stock\.pears/m)
+    expect(r.output).toContain('Found 2 data race(s)')
+  })
+
+  it('--reporter=junit carries the whole report', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vitest-race-junit-'))
+    const file = join(dir, 'junit.xml')
+    runBin('errors', ['run', 'two-races', '--reporter=junit', `--outputFile=${file}`])
+    expect(existsSync(file)).toBe(true)
+    const xml = readFileSync(file, 'utf8')
+    expect(xml).toContain('WARNING: DATA RACE')
+    expect(xml).toContain('Write at stock.apples by worker 2:')
+    expect(xml).toContain('Previous write at stock.pears by worker 1:')
+    expect(xml).toContain('Replay: VITEST_RACE=')
+  })
+
+  it('a race is blamed on the test that ran it, with describe.concurrent and files in parallel workers', () => {
+    const r = runBin('blame', ['run'])
+    expect(r.output).toContain('Found 2 data race(s)')
+    expect(r.output).toMatch(/ {2}concurrent pair > racy one: a\.n /)
+    expect(r.output).toMatch(/ {2}racy in another file: b\.n /)
+    expect(r.output).toMatch(/Tests +2 failed \| 2 passed/)
+  })
+})
