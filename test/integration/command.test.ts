@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -125,5 +126,17 @@ describe('CI output', () => {
     expect(r.output).toMatch(/ {2}concurrent pair > racy one: a\.n /)
     expect(r.output).toMatch(/ {2}racy in another file: b\.n /)
     expect(r.output).toMatch(/Tests +2 failed \| 2 passed/)
+  })
+})
+
+describe('vitest-race --help', () => {
+  const require = createRequire(import.meta.url)
+  const major = Number((require('vitest/package.json') as { version: string }).version.split('.')[0])
+
+  it.runIf(major >= 5)('lists the race flags on Vitest 5', () => {
+    const r = runBin('errors', ['--help'])
+    expect(r.output).toMatch(/--race-seed <seed> +Seed of the run/)
+    expect(r.output).toMatch(/--race-halt +GORACE halt_on_error/)
+    expect(r.code).toBe(0)
   })
 })
