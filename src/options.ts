@@ -71,6 +71,11 @@ export interface RaceSettings {
   readonly stripPathPrefix: string | undefined
   /** The project root: paths in reports are relative to it unless stripPathPrefix says otherwise. */
   readonly root: string
+  /**
+   * Where workers leave progress lines for the run summary reporter to show, in an
+   * interactive terminal only (undefined in CI and when output is not a TTY).
+   */
+  readonly progressFile: string | undefined
 }
 
 /** Where an option value came from, for error messages. */
@@ -101,6 +106,7 @@ export const DEFAULT_SETTINGS: RaceSettings = Object.freeze({
   logPath: undefined,
   stripPathPrefix: undefined,
   root: '',
+  progressFile: undefined,
 })
 
 function failOption(source: OptionSource, option: string, value: unknown, allowed: string): never {

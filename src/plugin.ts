@@ -2,6 +2,8 @@
  * The Vitest plugin (main process): resolves options once, registers the runtime's setup
  * file and the run summary reporter, and provides the settings to test workers (DESIGN §7, §8).
  */
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vitest/config'
 import { FLAGS_ENV, parseRaceFlags, RaceOptionError, resolveRunSettings, type RaceOptions, type RaceSettings } from './options.js'
@@ -28,7 +30,13 @@ function commandFlags(): { race: boolean; flags: readonly string[] } {
 function settingsFor(options: RaceOptions, root: string): RaceSettings {
   const { race, flags } = commandFlags()
   const settings = resolveRunSettings(options, process.env.VITEST_RACE, root, flags)
-  return race && !settings.race ? Object.freeze({ ...settings, race: true }) : settings
+  // Progress only where a person watches: an interactive terminal, not CI.
+  const interactive = process.stdout.isTTY === true && process.env.CI === undefined
+  return Object.freeze({
+    ...settings,
+    race: settings.race || race,
+    progressFile: interactive ? join(tmpdir(), `vitest-race-progress-${process.pid}.jsonl`) : undefined,
+  })
 }
 
 /**

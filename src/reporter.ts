@@ -5,7 +5,7 @@
  * current access into an `::error`), the reports appended to `<log_path>.<pid>`, and the
  * exit status GORACE's `exitcode` asks for.
  */
-import { appendFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs'
 import pc from 'picocolors'
 import type { Reporter, TestModule } from 'vitest/node'
 import type { RaceSettings } from './options.js'
@@ -36,6 +36,8 @@ function escapeProperty(s: string): string {
 export class RaceReporter implements Reporter {
   private log: (text: string) => void = (text) => process.stdout.write(`${text}\n`)
   private exitHooked = false
+  private progressTimer: ReturnType<typeof setInterval> | undefined
+  private progressRead = 0
 
   constructor(private readonly settings: RaceSettings) {}
 
@@ -43,7 +45,37 @@ export class RaceReporter implements Reporter {
     this.log = (text) => vitest.logger.log(text)
   }
 
+  /** In an interactive terminal, show the progress lines long-running tests leave (none in CI). */
+  onTestRunStart(): void {
+    const file = this.settings.progressFile
+    if (file === undefined || this.progressTimer !== undefined) return
+    this.progressTimer = setInterval(() => this.showProgress(file), 1_000)
+    this.progressTimer.unref()
+  }
+
+  private showProgress(file: string): void {
+    if (!existsSync(file)) return
+    const text = readFileSync(file, 'utf8')
+    const fresh = text.slice(this.progressRead)
+    this.progressRead = text.length
+    const latest = new Map<string, { run: number; of: string; seconds: number }>()
+    for (const line of fresh.split('\n')) {
+      if (line === '') continue
+      const p = JSON.parse(line) as { test: string; run: number; of: string; seconds: number }
+      latest.set(p.test, p)
+    }
+    for (const [test, p] of latest) this.log(pc.dim(`vitest-race: ${test}: run ${p.run} of ${p.of} (${p.seconds} s)`))
+  }
+
+  private stopProgress(): void {
+    if (this.progressTimer !== undefined) clearInterval(this.progressTimer)
+    this.progressTimer = undefined
+    this.progressRead = 0
+    if (this.settings.progressFile !== undefined) rmSync(this.settings.progressFile, { force: true })
+  }
+
   onTestRunEnd(testModules: readonly TestModule[]): void {
+    this.stopProgress()
     const found: FoundRace[] = []
     for (const module of testModules) {
       for (const test of module.children.allTests()) {

@@ -7,6 +7,7 @@ import { AsyncLocalStorage, createHook, executionAsyncId, executionAsyncResource
 
 export const safeApply = Reflect.apply
 export const safeMathRandom = Math.random
+export const safeDateNow = Date.now
 export const safeSetImmediate = globalThis.setImmediate
 export const safeSetTimeout = globalThis.setTimeout
 export const safeQueueMicrotask = globalThis.queueMicrotask

@@ -3,6 +3,7 @@
  * a different schedule, with fresh state. The first failing iteration (a race or the
  * body's own failure) fails the test and says how to replay it.
  */
+import { appendFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { inject, test, type TestContext } from 'vitest'
 import { applyOptions, DEFAULT_SETTINGS, resolveRunSettings, type RaceOptions, type RaceSettings } from '../options.js'
@@ -13,6 +14,7 @@ import { runIteration, type ConcurrentBody } from './iteration-runner.js'
 import { formatSteps } from '../report/schedule-steps.js'
 import { dataRaceError } from './race-failure.js'
 import { formatSeed } from './random.js'
+import { safeDateNow } from './builtins.js'
 
 export type { ConcurrentBody } from './iteration-runner.js'
 
@@ -154,9 +156,40 @@ function explorationNote(name: string, settings: RaceSettings, failure: Failure,
   ].join('\n')
 }
 
+/**
+ * Progress for an interactive terminal: once a test has run for a while, a line a second
+ * with its run count goes to the file the run summary reporter shows (DESIGN: progress
+ * without cluttering CI; the plugin sets no file there).
+ */
+function progressWriter(file: string, test: string, settings: RaceSettings): (run: number) => void {
+  const start = safeDateNow()
+  let last = start
+  const of = settings.strategy === 'exhaustive' ? `up to ${settings.maxInterleavings}` : `${settings.iterations + 1}`
+  return (run) => {
+    const now = safeDateNow()
+    if (now - start < PROGRESS_AFTER_MS || now - last < PROGRESS_EVERY_MS) return
+    last = now
+    try {
+      appendFileSync(file, `${JSON.stringify({ test, run, of, seconds: Math.round((now - start) / 1000) })}\n`)
+    } catch {
+      // progress is a courtesy: never fail a test for it
+    }
+  }
+}
+
+const PROGRESS_AFTER_MS = 2_000
+const PROGRESS_EVERY_MS = 1_000
+
 async function runIterations(name: string, body: ConcurrentBody, settings: RaceSettings, vitest: TestContext, inputs: fc.Arbitrary<unknown[]> | undefined): Promise<void> {
   const withValues = (values: unknown[]): ConcurrentBody => (ctx) => (body as unknown as PropertyBody<unknown[]>)(values, ctx)
-  const failure = await explore({ settings, body, vitest, ...(inputs === undefined ? {} : { inputs: { arbitrary: inputs, body: withValues } }) })
+  const onRun = settings.progressFile === undefined ? undefined : progressWriter(settings.progressFile, vitest.task.fullName, settings)
+  const failure = await explore({
+    settings,
+    body,
+    vitest,
+    ...(onRun === undefined ? {} : { onRun }),
+    ...(inputs === undefined ? {} : { inputs: { arbitrary: inputs, body: withValues } }),
+  })
   if (failure === undefined) return
   const note = explorationNote(name, settings, failure, vitest)
   const failingBody = failure.inputs === undefined ? body : withValues([...failure.inputs])

@@ -33,7 +33,11 @@ export interface Inputs {
   readonly body: (values: unknown[]) => IterationPlan['body']
 }
 
-type Plan = Omit<IterationPlan, 'schedule' | 'iteration' | 'seed'> & { readonly inputs?: Inputs }
+type Plan = Omit<IterationPlan, 'schedule' | 'iteration' | 'seed'> & {
+  readonly inputs?: Inputs
+  /** Called before each run with its number (1-based), for progress. */
+  readonly onRun?: (run: number) => void
+}
 
 function failed(o: Outcome): boolean {
   return o.races.length > 0 || o.error !== undefined
@@ -131,6 +135,7 @@ async function property(plan: Plan, seed: number, steps: number, workers: number
   const inputs = plan.inputs
   const prop = fc.asyncProperty(inputs?.arbitrary ?? fc.constant<unknown[]>([]), arbitrary, async (values, schedule) => {
     const body = inputs === undefined ? plan.body : inputs.body(values)
+    plan.onRun?.(iteration + 2)
     const outcome = await runIteration({ ...plan, body, seed, iteration: ++iteration, schedule })
     if (failed(outcome)) {
       last = outcome
@@ -161,6 +166,7 @@ async function exhaustive(plan: Plan, seed: number): Promise<Failure | undefined
   const max = plan.settings.maxInterleavings
   let prefix: number[] = []
   for (let count = 1; ; count++) {
+    plan.onRun?.(count)
     if (count > max) {
       throw new RaceOptionError(
         `vitest-race: the exhaustive strategy found more than maxInterleavings = ${max} interleavings; ` +

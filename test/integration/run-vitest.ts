@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const require = createRequire(import.meta.url)
-const VITEST = join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs')
+/** Vitest's own command. */
+export const VITEST = join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs')
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url))
 
 export interface VitestRun {
