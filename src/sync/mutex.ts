@@ -5,6 +5,7 @@
  */
 import { neverTracked } from '../runtime/track.js'
 import { Edge } from './edge.js'
+import { whileHeld } from './held.js'
 import { WaitQueue } from './wait-queue.js'
 
 /**
@@ -51,14 +52,8 @@ export class Mutex {
   }
 
   /** Run `fn` holding the mutex; it is released however `fn` ends. */
-  async runExclusive<T>(fn: () => T | Promise<T>): Promise<Awaited<T>> {
-    if (typeof fn !== 'function') throw new TypeError(`vitest-race: Mutex.runExclusive(fn): fn must be a function, got ${typeof fn}`)
-    await this.lock()
-    try {
-      return await fn()
-    } finally {
-      this.unlock()
-    }
+  runExclusive<T>(fn: () => T | Promise<T>): Promise<Awaited<T>> {
+    return whileHeld('Mutex.runExclusive', fn, () => this.lock(), () => this.unlock())
   }
 
   private handOver(): void {

@@ -1,6 +1,7 @@
 /** A counting semaphore. A release → a later acquire is a happens-before edge. */
 import { neverTracked } from '../runtime/track.js'
 import { Edge } from './edge.js'
+import { whileHeld } from './held.js'
 import { WaitQueue } from './wait-queue.js'
 
 /**
@@ -47,14 +48,8 @@ export class Semaphore {
   }
 
   /** Run `fn` holding a permit; it is given back however `fn` ends. */
-  async runExclusive<T>(fn: () => T | Promise<T>): Promise<Awaited<T>> {
-    if (typeof fn !== 'function') throw new TypeError(`vitest-race: Semaphore.runExclusive(fn): fn must be a function, got ${typeof fn}`)
-    await this.acquire()
-    try {
-      return await fn()
-    } finally {
-      this.release()
-    }
+  runExclusive<T>(fn: () => T | Promise<T>): Promise<Awaited<T>> {
+    return whileHeld('Semaphore.runExclusive', fn, () => this.acquire(), () => this.release())
   }
 
   private handOver(): void {
