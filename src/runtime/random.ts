@@ -13,10 +13,6 @@ function mix(x: number): number {
   return (x ^ (x >>> 16)) >>> 0
 }
 
-/** The seed of iteration `i` of a run started with `base`: iteration 0 uses `base` itself. */
-export function iterationSeed(base: number, i: number): number {
-  return i === 0 ? base : mix(base + Math.imul(i, 0x9e3779b9))
-}
 
 /** A fresh seed for a run that was given none. */
 export function randomSeed(): number {

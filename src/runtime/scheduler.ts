@@ -11,7 +11,6 @@
  */
 import { safeQueueMicrotask, safeSetImmediate, safeSetTimeout } from './builtins.js'
 import { outsideWorkers } from './context.js'
-import type { Random } from './random.js'
 
 /** Chooses the next worker among those waiting at a scheduling point. */
 export interface Strategy {

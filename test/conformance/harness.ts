@@ -7,7 +7,6 @@
 import type { TestContext } from 'vitest'
 import { DEFAULT_SETTINGS, type RaceSettings, type Semantics } from '../../src/options.js'
 import { runIteration, type ConcurrentBody } from '../../src/runtime/iteration-runner.js'
-import { iterationSeed } from '../../src/runtime/random.js'
 import { randomSchedule } from '../../src/runtime/strategies.js'
 
 /** One conformance case. */
@@ -31,6 +30,17 @@ export interface CaseResult {
   /** An error the body itself threw (other than a reported race), if any. */
   readonly error: unknown
   readonly ok: boolean
+}
+
+/** The seed of iteration `i` of a run started with `base`: iteration 0 uses `base` itself. */
+function iterationSeed(base: number, i: number): number {
+  return i === 0 ? base : mixSeed(base + Math.imul(i, 0x9e3779b9))
+}
+
+function mixSeed(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x7feb352d)
+  x = Math.imul(x ^ (x >>> 15), 0x846ca68b)
+  return (x ^ (x >>> 16)) >>> 0
 }
 
 export async function runCase(c: ConformanceCase, vitest: TestContext): Promise<CaseResult> {
