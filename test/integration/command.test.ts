@@ -140,3 +140,17 @@ describe('vitest-race --help', () => {
     expect(r.code).toBe(0)
   })
 })
+
+describe('--race-seed and --race-path', () => {
+  it('replay a failing schedule exactly, as VITEST_RACE="seed=… path=…" does', () => {
+    const first = runVitest('exploration', ['ready-flag'])
+    const path = /path ([\d:]+), random strategy/.exec(first.output)![1]!
+    const steps = (o: string) => o.split('\n').filter((l) => /^ {2}\d+\. worker/.test(l))
+    const replay = runBin('exploration', ['run', 'ready-flag', '--race-seed=0x1', `--race-path=${path}`])
+    expect(replay.output).toContain('AssertionError: expected [] to have a length of 2')
+    expect(replay.output).toContain(`failed in race mode on run`)
+    expect(replay.output).toContain(`path ${path}`)
+    expect(steps(replay.output)).toEqual(steps(first.output))
+    expect(steps(replay.output).length).toBeGreaterThan(0)
+  })
+})
