@@ -15,10 +15,11 @@ import { formatSteps } from '../report/schedule-steps.js'
 import { dataRaceError } from './race-failure.js'
 import { formatSeed } from './random.js'
 import { safeDateNow } from './builtins.js'
+import { appendToMessage } from './error-notes.js'
 
 export type { ConcurrentBody } from './iteration-runner.js'
 
-/** Per-test options: iterations, seed, timeout and history size (see RaceOptions). */
+/** Per-test options: the same as the plugin's (see RaceOptions); they win over every other layer. */
 export type ConcurrentTestOptions = RaceOptions
 
 function runSettings(): RaceSettings {
@@ -123,12 +124,9 @@ function replayOptions(failure: Failure): string[] {
   return [`seed=${formatSeed(failure.seed)}`, ...(failure.path === undefined ? [] : [`path=${failure.path}`])]
 }
 
-function withNote(error: unknown, note: string): unknown {
+function withNote(error: unknown, note: string): Error {
   if (!(error instanceof Error)) return new Error(`${String(error)}\n${note}`, { cause: error })
-  const before = `${error.name}: ${error.message}`
-  error.message += `\n\n${note}`
-  if (typeof error.stack === 'string' && error.stack.startsWith(before)) error.stack = `${error.name}: ${error.message}${error.stack.slice(before.length)}`
-  return error
+  return appendToMessage(error, `\n\n${note}`)
 }
 
 /** Where the failure was found, the minimal interleaving, and how to replay it. */
@@ -212,5 +210,5 @@ async function raceFailure(settings: RaceSettings, body: ConcurrentBody, vitest:
   // For the run summary in Vitest's main process (reporter.ts).
   const meta: RaceMeta = { races: error.races }
   ;(vitest.task.meta as Record<string, unknown>)[META_KEY] = meta
-  return withNote(error, note) as Error
+  return withNote(error, note)
 }

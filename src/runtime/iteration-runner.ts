@@ -11,6 +11,7 @@ import { codeLocationKey } from './race-failure.js'
 import { createConcurrentContext, type ConcurrentContext } from './test-context.js'
 import { releaseTurns, retainTurns } from './async-hooks.js'
 import { attributeToWorker } from './workers.js'
+import { appendToMessage } from './error-notes.js'
 import { strategyFor, type Schedule } from './strategies.js'
 import type { Strategy } from './scheduler.js'
 
@@ -61,8 +62,7 @@ export async function runIteration(plan: IterationPlan): Promise<Outcome> {
   }
   const lost = run.unobservedFailure()
   if (error === undefined && lost !== undefined) {
-    error = attributeToWorker(lost.error, lost)
-    ;(error as Error).message += ' (its promise was never awaited)'
+    error = appendToMessage(attributeToWorker(lost.error, lost), ' (its promise was never awaited)')
   }
   return { run, races: run.detector?.races ?? [], error }
 }

@@ -9,6 +9,7 @@ import { currentContext, outsideWorkers, runAs } from './context.js'
 import type { IterationRun, WorkerInfo } from './iteration.js'
 import { WorkerCancelledError } from './scheduler.js'
 import { captureStack } from './stacks.js'
+import { appendToMessage } from './error-notes.js'
 
 const promiseThen = Promise.prototype.then
 
@@ -57,14 +58,7 @@ export function attributeToWorker(error: unknown, info: WorkerInfo): Error {
   const where = `worker ${info.id}${info.fanOut === undefined ? '' : ` (fanOut index ${info.fanOut.index} of ${info.fanOut.size})`}`
   if (!(error instanceof Error)) return new Error(`vitest-race: ${where} threw ${String(error)}`, { cause: error })
   const note = `\n  thrown by ${where}`
-  if (!error.message.endsWith(note)) {
-    const before = `${error.name}: ${error.message}`
-    error.message += note
-    if (typeof error.stack === 'string' && error.stack.startsWith(before)) {
-      error.stack = `${error.name}: ${error.message}${error.stack.slice(before.length)}`
-    }
-  }
-  return error
+  return error.message.endsWith(note) ? error : appendToMessage(error, note)
 }
 
 /**
