@@ -68,6 +68,8 @@ export class RaceReporter implements Reporter {
   }
 
   private stopProgress(): void {
+    // What was written since the last tick still shows, however short the run.
+    if (this.progressTimer !== undefined && this.settings.progressFile !== undefined) this.showProgress(this.settings.progressFile)
     if (this.progressTimer !== undefined) clearInterval(this.progressTimer)
     this.progressTimer = undefined
     this.progressRead = 0
