@@ -10,7 +10,7 @@ for (const file of report.testResults) {
     const raced = t.failureMessages.some((m) => m.includes('WARNING: DATA RACE'))
     const ok = racy ? t.status === 'failed' && raced : t.status === 'passed'
     const got = t.status === 'passed' ? 'passed' : raced ? 'race reported' : 'failed without a race report'
-    rows.push({ ok, line: `${ok ? '✓' : '✗'} ${t.title.padEnd(58)} ${got}${racy ? '' : ''}` })
+    rows.push({ ok, line: `${ok ? '✓' : '✗'} ${t.title.padEnd(78)} ${got}${racy ? '' : ''}` })
   }
 }
 console.log('\nvitest-race demo: racy variants must report a race, fixed variants must pass')
