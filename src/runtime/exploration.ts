@@ -107,21 +107,20 @@ export async function explore(plan: Plan): Promise<Failure | undefined> {
   // The first run takes the first inputs fast-check draws from the seed.
   const firstInputs = plan.inputs === undefined ? undefined : fc.sample(plan.inputs.arbitrary, { seed, numRuns: 1 })[0]!
   const firstBody = plan.inputs === undefined ? plan.body : plan.inputs.body(firstInputs!)
-  if (settings.path === undefined) {
-    const first = await runIteration({ ...plan, body: firstBody, seed, iteration: 0, schedule: sequential })
-    if (failed(first)) {
-      const steps = first.run.scheduler.steps.length
-      return { outcome: first, schedule: sequential, seed, path: undefined, failedRun: 1, shrinks: 0, firstSteps: steps, inputs: firstInputs }
-    }
-    if (settings.strategy === 'exhaustive') {
-      if (plan.inputs !== undefined) throw new RaceOptionError("vitest-race: concurrentTest.prop draws its inputs at random: use strategy 'random' or 'pct', not 'exhaustive'")
-      return exhaustive(plan, seed)
-    }
-    return property(plan, seed, first.run.scheduler.steps.length, first.run.workers.size - 1)
+  const replaying = settings.path !== undefined
+  if (replaying && settings.strategy === 'exhaustive') {
+    throw new RaceOptionError('vitest-race: path replays a random or pct schedule; the exhaustive strategy replays by itself (it is deterministic)')
   }
-  if (settings.strategy === 'exhaustive') throw new RaceOptionError('vitest-race: path replays a random or pct schedule; the exhaustive strategy replays by itself (it is deterministic)')
-  // Replaying: size the schedules exactly as the exploring run did.
+  // Also when replaying: it sizes the schedules exactly as the exploring run did.
   const first = await runIteration({ ...plan, body: firstBody, seed, iteration: 0, schedule: sequential })
+  if (!replaying && failed(first)) {
+    const steps = first.run.scheduler.steps.length
+    return { outcome: first, schedule: sequential, seed, path: undefined, failedRun: 1, shrinks: 0, firstSteps: steps, inputs: firstInputs }
+  }
+  if (settings.strategy === 'exhaustive') {
+    if (plan.inputs !== undefined) throw new RaceOptionError("vitest-race: concurrentTest.prop draws its inputs at random: use strategy 'random' or 'pct', not 'exhaustive'")
+    return exhaustive(plan, seed)
+  }
   return property(plan, seed, first.run.scheduler.steps.length, first.run.workers.size - 1)
 }
 
