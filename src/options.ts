@@ -79,7 +79,7 @@ export interface RaceSettings {
 }
 
 /** Where an option value came from, for error messages. */
-export type OptionSource = 'race() plugin options' | 'VITEST_RACE' | 'vitest-race flags' | 'concurrentTest options'
+export type OptionSource = 'race() plugin options' | 'VITEST_RACE' | 'vitest-race flags' | 'concurrentTest options' | 'concurrentTest.threads options'
 
 /** A bad option value. */
 export class RaceOptionError extends Error {
@@ -109,12 +109,14 @@ export const DEFAULT_SETTINGS: RaceSettings = Object.freeze({
   progressFile: undefined,
 })
 
-function failOption(source: OptionSource, option: string, value: unknown, allowed: string): never {
+/** Throws the one-line RaceOptionError for a bad value. */
+export function failOption(source: OptionSource, option: string, value: unknown, allowed: string): never {
   const shown = typeof value === 'string' ? JSON.stringify(value) : String(value)
   throw new RaceOptionError(`vitest-race: ${option} = ${shown} (from ${source}) is not valid: ${allowed}.`)
 }
 
-function integerInRange(source: OptionSource, option: string, value: unknown, min: number, max: number): number {
+/** `value` as an integer in [min, max], or the RaceOptionError. */
+export function integerInRange(source: OptionSource, option: string, value: unknown, min: number, max: number): number {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
     failOption(source, option, value, max === Number.MAX_SAFE_INTEGER ? `expected an integer ≥ ${min}` : `expected an integer from ${min} to ${max}`)

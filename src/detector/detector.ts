@@ -138,17 +138,17 @@ export class Detector {
     w.lastPoint = { seq: ++w.pointSeq, stack, label }
   }
 
-  /** `worker` read `loc` in `turn`. */
-  read(worker: number, loc: Location, turn: number, stack?: string): void {
+  /** `worker` read `loc` in `turn`; `atomic` for an `Atomics.*` access (strict semantics only). */
+  read(worker: number, loc: Location, turn: number, stack?: string, atomic = false): void {
     const w = this.workers[worker]!
     if (w.published !== undefined && w.published.clock === w.clock) w.clock++
     const seq = ++w.seq
     const prev = entryOf(loc.reads, worker)
     // Fast path: a live read in the same turn with the same knowledge; the new one changes nothing
     // (no other worker can run inside a turn).
-    if (prev !== undefined && prev.live && prev.turn === turn && prev.vc === w.vc && prev.clock === w.clock && stack === undefined) return
+    if (prev !== undefined && prev.live && prev.turn === turn && prev.vc === w.vc && prev.clock === w.clock && prev.atomic === atomic && stack === undefined) return
     if (this.strict) {
-      const rec = this.record(w, 'read', seq, turn, stack)
+      const rec = this.record(w, 'read', seq, turn, stack, atomic)
       for (const other of strictConflicts(loc.writes, rec)) this.report('strict', loc, rec, other, undefined)
       putEntry(loc.reads, rec)
       return
@@ -158,8 +158,8 @@ export class Detector {
     else this.refill(prev, w, seq, turn, stack)
   }
 
-  /** `worker` wrote `loc` in `turn`. */
-  write(worker: number, loc: Location, turn: number, stack?: string): void {
+  /** `worker` wrote `loc` in `turn`; `atomic` for an `Atomics.*` access (strict semantics only). */
+  write(worker: number, loc: Location, turn: number, stack?: string, atomic = false): void {
     const w = this.workers[worker]!
     if (w.published !== undefined && w.published.clock === w.clock) w.clock++
     const seq = ++w.seq
@@ -169,13 +169,13 @@ export class Detector {
     // every check would give the answer it gave then.
     if (!stale && loc.lastWriter === worker && stack === undefined) {
       const last = entryOf(loc.writes, worker)!
-      if (!last.pinned && last.turn === turn && last.vc === w.vc && last.clock === w.clock) {
+      if (!last.pinned && last.turn === turn && last.vc === w.vc && last.clock === w.clock && last.atomic === atomic) {
         last.seq = seq
         if (read !== undefined) read.live = false
         return
       }
     }
-    const rec = this.record(w, 'write', seq, turn, stack)
+    const rec = this.record(w, 'write', seq, turn, stack, atomic)
     if (this.strict) {
       for (const other of strictConflicts(loc.writes, rec)) this.report('strict', loc, rec, other, undefined)
       for (const other of strictConflicts(loc.reads, rec)) this.report('strict', loc, rec, other, undefined)
@@ -199,8 +199,19 @@ export class Detector {
     if (span !== undefined) putEntry(loc.spans, span)
   }
 
-  private record(w: WorkerState, kind: 'read' | 'write', seq: number, turn: number, stack: string | undefined): Access {
-    return new Access(w.id, kind, seq, turn, w.clock, w.vc, w.pointSeq, stack)
+  /**
+   * `loc` held a value written before `snapshot` was taken, by the snapshot's worker: for a
+   * location first seen late, such as an element of a thread's shared buffer that the test
+   * filled before starting the threads. Call it before any other access to `loc`.
+   */
+  initialWrite(loc: Location, snapshot: ClockSnapshot): void {
+    const w = this.workers[snapshot.worker]!
+    putEntry(loc.writes, new Access(w.id, 'write', w.seq, 0, snapshot.clock, snapshot.vc, 0, undefined))
+    loc.lastWriter = w.id
+  }
+
+  private record(w: WorkerState, kind: 'read' | 'write', seq: number, turn: number, stack: string | undefined, atomic = false): Access {
+    return new Access(w.id, kind, seq, turn, w.clock, w.vc, w.pointSeq, stack, atomic)
   }
 
   private refill(r: Access, w: WorkerState, seq: number, turn: number, stack: string | undefined): void {

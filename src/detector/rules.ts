@@ -50,12 +50,13 @@ const NONE: AtomicityViolation[] = []
 
 /**
  * Go's rule (`semantics: 'strict'`): the earlier accesses of other workers in `earlier` that
- * conflict with `access` (at least one of the two is a write) and are not ordered before it.
+ * conflict with `access` (at least one of the two is a write, not both atomic) and are not
+ * ordered before it.
  */
 export function strictConflicts(earlier: readonly AccessRecord[], access: AccessRecord): AccessRecord[] {
   let found: AccessRecord[] | undefined
   for (const e of earlier) {
-    if (e.worker === access.worker || (e.kind === 'read' && access.kind === 'read')) continue
+    if (e.worker === access.worker || (e.kind === 'read' && access.kind === 'read') || (e.atomic && access.atomic)) continue
     if (!orderedBefore(e, access.worker, access.vc)) (found ??= []).push(e)
   }
   return found ?? NO_ACCESSES

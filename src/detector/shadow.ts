@@ -41,6 +41,8 @@ export class Access {
     /** The worker's scheduling-point count at the access. */
     public pointSeq: number,
     public stack: string | undefined,
+    /** An atomic access (`Atomics.*` on shared memory): two atomic accesses never race. */
+    readonly atomic = false,
   ) {}
 }
 

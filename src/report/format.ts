@@ -26,8 +26,9 @@ export interface FormatOptions {
 export const SEPARATOR = '=================='
 export const FAILED_TO_RESTORE = '[failed to restore the stack]'
 
-/** `worker 3`, or `the test body` for worker 0. */
-export function workerName(worker: number): string {
+/** `worker 3`, or `the test body` for worker 0; with `threads`, `thread 2` for worker 3 and `the test` for 0. */
+export function workerName(worker: number, threads = false): string {
+  if (threads) return worker === 0 ? 'the test' : `thread ${worker - 1}`
   return worker === 0 ? 'the test body' : `worker ${worker}`
 }
 
@@ -40,10 +41,10 @@ function frameLines(frames: readonly Frame[] | null, o: FormatOptions, paint: Pa
   return frames.map((f) => `  ${f.fn === undefined ? '' : `${f.fn}  `}${paint.path(frameLocation(f, o.stripPathPrefix))}`)
 }
 
-function accessHeader(prefix: string, a: ReportAccess, location: string, paint: Paint): string {
-  const kind = a.kind === 'write' ? 'write' : 'read'
+function accessHeader(prefix: string, a: ReportAccess, location: string, paint: Paint, threads: boolean): string {
+  const kind = `${a.atomic === true ? 'atomic ' : ''}${a.kind === 'write' ? 'write' : 'read'}`
   const verb = prefix === '' ? capitalized(kind) : `${prefix} ${kind}`
-  return `${verb} at ${paint.location(location)} by ${workerName(a.worker)}:`
+  return `${verb} at ${paint.location(location)} by ${workerName(a.worker, threads)}:`
 }
 
 function spanLine(r: RaceReport, o: FormatOptions, paint: Paint): string {
@@ -71,9 +72,9 @@ export function formatRace(r: RaceReport, o: FormatOptions): string {
   const paint = o.paint ?? plainPaint
   const lines = [
     paint.header('WARNING: DATA RACE'),
-    accessHeader('', r.current, r.location, paint),
+    accessHeader('', r.current, r.location, paint, r.threads === true),
     ...frameLines(r.current.frames, o, paint),
-    accessHeader('Previous', r.previous, r.location, paint),
+    accessHeader('Previous', r.previous, r.location, paint, r.threads === true),
     ...frameLines(r.previous.frames, o, paint),
     ...[spanLine(r, o, paint)].filter((l) => l !== ''),
     ...r.workers.map((w) => workerLine(w, o, paint)).filter((l) => l !== ''),

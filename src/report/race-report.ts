@@ -4,6 +4,8 @@ import type { Frame } from './frames.js'
 /** One of the two accesses. */
 export interface ReportAccess {
   readonly kind: 'read' | 'write'
+  /** An `Atomics.*` access (threads). */
+  readonly atomic?: boolean
   /** 0 is the test body. */
   readonly worker: number
   /** The user's frames, innermost first; null when the stack could not be restored. */
@@ -38,4 +40,6 @@ export interface RaceReport {
   readonly workers: readonly ReportWorker[]
   /** The command that replays the failing iteration. */
   readonly replay: string
+  /** The workers are threads of a concurrentTest.threads: worker k + 1 is `thread k`, worker 0 the test. */
+  readonly threads?: boolean
 }

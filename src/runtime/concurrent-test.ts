@@ -5,9 +5,10 @@
  */
 import { appendFileSync } from 'node:fs'
 import fc from 'fast-check'
-import { inject, test, type TestContext } from 'vitest'
-import { applyOptions, DEFAULT_SETTINGS, resolveRunSettings, type RaceOptions, type RaceSettings } from '../options.js'
-import { META_KEY, SETTINGS_KEY, type RaceMeta } from '../provided.js'
+import { test, type TestContext } from 'vitest'
+import { applyOptions, DEFAULT_SETTINGS, type RaceOptions, type RaceSettings } from '../options.js'
+import { META_KEY, type RaceMeta } from '../provided.js'
+import { describeValue, runSettings, shellQuote } from './run-settings.js'
 import { explore, type Failure } from './exploration.js'
 import type { ConcurrentContext } from './test-context.js'
 import { runIteration, type ConcurrentBody } from './iteration-runner.js'
@@ -16,26 +17,13 @@ import { dataRaceError } from './race-failure.js'
 import { formatSeed } from './random.js'
 import { safeDateNow } from './builtins.js'
 import { appendToMessage } from './error-notes.js'
+import { registerThreads, type ThreadCheck, type ThreadsOptions } from '../threads/threads-test.js'
+import type { SharedObject } from '../threads/thread-context.js'
 
 export type { ConcurrentBody } from './iteration-runner.js'
 
 /** Per-test options: the same as the plugin's (see RaceOptions); they win over every other layer. */
 export type ConcurrentTestOptions = RaceOptions
-
-function runSettings(): RaceSettings {
-  let provided: RaceSettings | undefined
-  try {
-    provided = inject(SETTINGS_KEY)
-  } catch {
-    provided = undefined
-  }
-  // Without the plugin (no provided settings), the environment alone decides.
-  return provided ?? resolveRunSettings(undefined, process.env.VITEST_RACE, process.cwd())
-}
-
-function describeValue(v: unknown): string {
-  return typeof v === 'function' ? 'a function' : v === null ? 'null' : typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`
-}
 
 /**
  * Register a concurrent test.
@@ -79,6 +67,19 @@ export interface ConcurrentTestAPI {
   prop<Ts extends [unknown, ...unknown[]]>(
     arbitraries: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> },
   ): (name: string, body: PropertyBody<Ts>, options?: ConcurrentTestOptions) => void
+  /**
+   * A test over real threads: `options.worker`'s default export runs once in each of
+   * `options.threads` worker threads, over the typed arrays and thread primitives that
+   * `options.shared` builds, for each iteration; `check` runs after every thread has finished.
+   *
+   * @example
+   * concurrentTest.threads('debits across threads', {
+   *   worker: new URL('./debit.worker.ts', import.meta.url),
+   *   threads: 4,
+   *   shared: () => ({ balance: Int32Array.of(10_000), mu: new ThreadMutex() }),
+   * }, ({ shared }) => expect(shared.balance[0]).toBe(9_600))
+   */
+  threads<S extends SharedObject>(name: string, options: ThreadsOptions<S>, check?: ThreadCheck<S>): void
 }
 
 /**
@@ -103,12 +104,11 @@ export const concurrentTest: ConcurrentTestAPI = Object.assign(
       return (name: string, body: PropertyBody<Ts>, options?: ConcurrentTestOptions): void =>
         register(name, body, options, 'concurrentTest.prop(arbitraries)(name, body, options)', tuple)
     },
+    threads<S extends SharedObject>(name: string, options: ThreadsOptions<S>, check?: ThreadCheck<S>): void {
+      registerThreads(name, options, check)
+    },
   },
 )
-
-function shellQuote(s: string): string {
-  return `"${s.replace(/["\\$`]/g, '\\$&')}"`
-}
 
 function replayCommand(settings: RaceSettings, failure: Failure, vitest: TestContext): string {
   const file = vitest.task.file.filepath

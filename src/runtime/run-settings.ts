@@ -1,0 +1,29 @@
+/**
+ * What every kind of concurrent test needs from its surroundings: the settings the plugin
+ * resolved (or the environment's, without the plugin), and small helpers for the messages.
+ */
+import { inject } from 'vitest'
+import { resolveRunSettings, type RaceSettings } from '../options.js'
+import { SETTINGS_KEY } from '../provided.js'
+
+/** The run's settings: provided by the plugin, else resolved from `VITEST_RACE` alone. */
+export function runSettings(): RaceSettings {
+  let provided: RaceSettings | undefined
+  try {
+    provided = inject(SETTINGS_KEY)
+  } catch {
+    provided = undefined
+  }
+  // Without the plugin (no provided settings), the environment alone decides.
+  return provided ?? resolveRunSettings(undefined, process.env.VITEST_RACE, process.cwd())
+}
+
+/** A value as an error message names it. */
+export function describeValue(v: unknown): string {
+  return typeof v === 'function' ? 'a function' : v === null ? 'null' : typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`
+}
+
+/** `s` quoted for a POSIX shell. */
+export function shellQuote(s: string): string {
+  return `"${s.replace(/["\\$`]/g, '\\$&')}"`
+}

@@ -1,0 +1,99 @@
+/**
+ * From a threads iteration's detector records to the error that fails the test: stacks are
+ * resolved from what the threads sent back, each pair of code lines is reported once, and the
+ * text is the same two-access format as async mode, naming threads.
+ */
+import type { RaceRecord } from '../detector/race-record.js'
+import { DataRaceError, PreviousAccess } from '../report/data-race-error.js'
+import { formatRaces } from '../report/format.js'
+import { frameLocation, userFrames, userStackLines, type Frame } from '../report/frames.js'
+import type { RaceReport } from '../report/race-report.js'
+import { OWN_DIRS } from '../runtime/stacks.js'
+import { WORKER_MODULE_PROBLEM } from './protocol.js'
+import { resolveStack } from './trace-merge.js'
+
+function frames(stack: string | undefined): Frame[] | null {
+  if (stack === undefined) return null
+  const f = userFrames(stack, OWN_DIRS)
+  return f.length === 0 ? null : f
+}
+
+/** A thread that threw, or could not start: the message names the thread, the stack is the thread's. */
+export class ThreadError extends Error {
+  /** The thread's index (0-based, as its `index`). */
+  readonly thread: number
+
+  constructor(thread: number, error: unknown) {
+    const original = error instanceof Error ? error : new Error(String(error))
+    const starting = original.message.startsWith(WORKER_MODULE_PROBLEM)
+    super(`thread ${thread} ${starting ? 'could not start' : 'threw'}: ${original.message}`)
+    // A thread's error arrives as a structured clone: a built-in name (TypeError) survives, others read Error.
+    this.name = original.name === 'Error' ? 'ThreadError' : original.name
+    this.thread = thread
+    // The worker module's frames only, so Vitest shows its line.
+    this.stack = `${this.name}: ${this.message}\n${userStackLines(original.stack ?? '', OWN_DIRS).join('\n')}`
+  }
+}
+
+interface Resolved {
+  readonly race: RaceRecord
+  readonly current: string | undefined
+  readonly previous: string | undefined
+}
+
+/**
+ * The races as reports, each pair of code lines once (Go's rule: one report per pair of
+ * program counters), the first of each pair kept.
+ */
+function distinct(races: readonly RaceRecord[], stacks: readonly (readonly string[])[]): Resolved[] {
+  const seen = new Set<string>()
+  const out: Resolved[] = []
+  for (const race of races) {
+    const current = resolveStack(race.current.stack, stacks)
+    const previous = race.previousEvicted ? undefined : resolveStack(race.previous.stack, stacks)
+    const a = frames(current)?.[0]
+    const b = frames(previous)?.[0]
+    const array = race.location.label.replace(/\[\d+\]$/, '')
+    const key = a === undefined || b === undefined ? `array:${array}` : [frameLocation(a, ''), frameLocation(b, '')].sort().join(' ~ ')
+    if (seen.has(key)) continue
+    seen.add(key)
+    out.push({ race, current, previous })
+  }
+  return out
+}
+
+/** The error for the races of one threads iteration; `also` is the iteration's own failure, if any. */
+export function threadRaceError(
+  races: readonly RaceRecord[],
+  stacks: readonly (readonly string[])[],
+  replay: string,
+  stripPathPrefix: string,
+  also: unknown,
+): DataRaceError {
+  const resolved = distinct(races, stacks)
+  const reports: RaceReport[] = resolved.map(({ race, current, previous }) => ({
+    location: race.location.label,
+    current: { kind: race.current.kind, atomic: race.current.atomic, worker: race.current.worker, frames: frames(current) },
+    previous: { kind: race.previous.kind, atomic: race.previous.atomic, worker: race.previous.worker, frames: frames(previous) },
+    span: null,
+    workers: [],
+    replay,
+    threads: true,
+  }))
+  let message = formatRaces(reports, { stripPathPrefix })
+  if (also !== undefined) {
+    const text = also instanceof Error ? `${also.name}: ${also.message}` : String(also)
+    message += `\nThe same iteration also failed: ${text.split('\n')[0]}`
+  }
+  const first = resolved[0]!
+  const current = first.current === undefined ? [] : userStackLines(first.current, OWN_DIRS)
+  const p = first.race.previous
+  const cause =
+    first.previous === undefined
+      ? undefined
+      : new PreviousAccess(
+          `Previous ${p.atomic ? 'atomic ' : ''}${p.kind} at ${first.race.location.label} by ${p.worker === 0 ? 'the test' : `thread ${p.worker - 1}`}`,
+          userStackLines(first.previous, OWN_DIRS),
+        )
+  return new DataRaceError(message, reports, current, cause)
+}

@@ -1,0 +1,368 @@
+/**
+ * `concurrentTest.threads`: a worker module runs once in each of N real threads (tinypool)
+ * over shared memory, for a number of iterations. In race mode every thread logs its
+ * accesses and synchronisation, the test's thread merges the logs into the detector while
+ * the threads run, and a race fails the test with a two-access report; in stress mode the
+ * threads pause now and then so that races also show up as wrong results in `check`.
+ */
+import { existsSync } from 'node:fs'
+import { dirname, isAbsolute, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import Tinypool from 'tinypool'
+import { afterAll, test, type ExpectStatic, type TestContext } from 'vitest'
+import { MAIN_WORKER, type Detector } from '../detector/detector.js'
+import type { RaceRecord } from '../detector/race-record.js'
+import { applyOptions, failOption, integerInRange, type RaceOptions, type RaceSettings } from '../options.js'
+import { META_KEY, type RaceMeta } from '../provided.js'
+import { appendToMessage } from '../runtime/error-notes.js'
+import { formatSeed, randomSeed } from '../runtime/random.js'
+import { describeValue, runSettings, shellQuote } from '../runtime/run-settings.js'
+import { captureStack } from '../runtime/stacks.js'
+import { primitiveState } from '../sync/thread-primitive.js'
+import { A } from './atomics-originals.js'
+import { installAtomicsPatch } from './atomics-patch.js'
+import { CONTROL_WORDS, Control, Ev, locationKey, TYPED_ARRAYS, type SharedEntry, type SharedTypedArray, type ThreadResult, type ThreadTask, type TypedArrayName } from './protocol.js'
+import { instrument } from './shared-views.js'
+import type { SharedObject } from './thread-context.js'
+import { threadRaceError, ThreadError } from './thread-failure.js'
+import { DEFAULT_LOG_EVENTS, newLogBuffer, type ViewSink } from './thread-log.js'
+import { threadsDetector, threadWorker, TraceMerge } from './trace-merge.js'
+
+/** Options of `concurrentTest.threads`: the worker module, the thread count and the shared state, plus the run options that apply to threads. */
+export interface ThreadsOptions<S extends SharedObject> extends Pick<RaceOptions, 'iterations' | 'seed' | 'timeout' | 'historySize' | 'exitcode' | 'logPath' | 'stripPathPrefix'> {
+  /** The worker module (a file URL or a path; a relative path is resolved from the test file). Its default export runs once in each thread; `.ts` is allowed. */
+  worker: URL | string
+  /** How many threads run the worker module, 1 to 128. */
+  threads: number
+  /** Builds the shared state of one iteration: typed arrays (copied into SharedArrayBuffers) and thread primitives. */
+  shared: () => S
+}
+
+/** What `check` receives once every thread has finished. */
+export interface ThreadCheckContext<S extends SharedObject> {
+  /** The final memory: instrumented views in race mode (the test's reads are checked too), the shared arrays otherwise. */
+  readonly shared: S
+  readonly threads: number
+  /** The iteration's number, from 0. */
+  readonly iteration: number
+  /** Vitest's `expect`, bound to this test. */
+  readonly expect: ExpectStatic
+}
+
+/** Runs in the test after every thread has finished, with the final memory. */
+export type ThreadCheck<S extends SharedObject> = (ctx: ThreadCheckContext<S>) => unknown
+
+const MAX_THREADS = 128
+const SOURCE = 'concurrentTest.threads options'
+/** Run options that make no sense for threads: their schedule is the operating system's. */
+const NOT_FOR_THREADS = ['strategy', 'depth', 'maxInterleavings', 'path', 'semantics', 'halt'] as const
+
+/** The module tinypool runs in each thread (the built one when this file runs from source). */
+const THREAD_ENTRY = import.meta.url.endsWith('.ts') ? new URL('../../dist/threads/thread-entry.js', import.meta.url) : new URL('./thread-entry.js', import.meta.url)
+
+/** Validates what can be validated when the test is registered; the worker path is resolved when it runs. */
+export function registerThreads(name: unknown, options: unknown, check: unknown): void {
+  const api = 'concurrentTest.threads(name, options, check)'
+  if (typeof name !== 'string') throw new TypeError(`vitest-race: ${api}: name must be a string, got ${describeValue(name)}`)
+  if (typeof options !== 'object' || options === null) throw new TypeError(`vitest-race: ${api}: options = ${describeValue(options)} is not valid: expected { worker, threads, shared }`)
+  const { worker, threads, shared, ...rest } = options as Record<string, unknown>
+  if (!(worker instanceof URL) && (typeof worker !== 'string' || worker === '')) failOption(SOURCE, 'worker', worker, 'expected a module URL or a path')
+  const n = integerInRange(SOURCE, 'threads', threads, 1, MAX_THREADS)
+  if (typeof shared !== 'function') failOption(SOURCE, 'shared', describeValue(shared), 'expected a function that returns an object of typed arrays and thread primitives')
+  if (check !== undefined && typeof check !== 'function') throw new TypeError(`vitest-race: ${api}: check = ${describeValue(check)} is not valid: expected a function`)
+  for (const key of NOT_FOR_THREADS) {
+    if (key in rest) failOption(SOURCE, key, rest[key], "does not apply to threads: the operating system schedules them (the rule is Go's, 'strict')")
+  }
+  const settings = applyOptions(runSettings(), rest as RaceOptions, SOURCE)
+  const spec: ThreadsSpec = { worker: worker as URL | string, threads: n, shared: shared as () => unknown, check: check as ThreadCheck<SharedObject> | undefined }
+  test(name, (ctx) => runThreads(name, spec, settings, ctx), settings.timeout)
+  // The threads (and the modules they loaded) serve every test of the suite with as many threads.
+  afterAll(closePools)
+}
+
+/**
+ * Thread pools by thread count, kept from one test to the next: starting a thread and
+ * loading a `.ts` module in it costs far more than an iteration.
+ */
+const pools = new Map<number, Tinypool>()
+
+function poolOf(threads: number): Tinypool {
+  let pool = pools.get(threads)
+  if (pool === undefined) {
+    pool = new Tinypool({ filename: THREAD_ENTRY.href, minThreads: threads, maxThreads: threads, isolateWorkers: false, idleTimeout: 60_000 })
+    pools.set(threads, pool)
+  }
+  return pool
+}
+
+/** Terminates a pool whose threads may be stuck (a thread failed, the test timed out). */
+async function discardPool(pool: Tinypool): Promise<void> {
+  for (const [n, p] of pools) if (p === pool) pools.delete(n)
+  await pool.destroy()
+}
+
+async function closePools(): Promise<void> {
+  const all = [...pools.values()]
+  pools.clear()
+  await Promise.all(all.map((p) => p.destroy()))
+}
+
+interface ThreadsSpec {
+  readonly worker: URL | string
+  readonly threads: number
+  readonly shared: () => unknown
+  readonly check: ThreadCheck<SharedObject> | undefined
+}
+
+function workerUrl(worker: URL | string, vitest: TestContext): string {
+  const url = worker instanceof URL ? worker : worker.startsWith('file:') ? new URL(worker) : pathToFileURL(isAbsolute(worker) ? worker : resolve(dirname(vitest.task.file.filepath), worker))
+  if (url.protocol === 'file:' && !existsSync(fileURLToPath(url))) {
+    throw new Error(`vitest-race: concurrentTest.threads: the worker module ${fileURLToPath(url)} does not exist`)
+  }
+  return url.href
+}
+
+/** The shared state of one iteration, as it crosses to the threads and as `check` sees it. */
+interface Shared {
+  readonly entries: SharedEntry[]
+  /** `shared.balance`, by array id. */
+  readonly names: string[]
+  /** The shared arrays, by array id. */
+  readonly arrays: SharedTypedArray[]
+  /** The primitives, by key. */
+  readonly primitives: Record<string, unknown>
+}
+
+function typedArrayName(value: unknown): TypedArrayName | undefined {
+  if (!ArrayBuffer.isView(value) || value instanceof DataView) return undefined
+  const name = value.constructor.name
+  return name in TYPED_ARRAYS ? (name as TypedArrayName) : undefined
+}
+
+function share(value: unknown): Shared {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`vitest-race: concurrentTest.threads: shared() returned ${describeValue(value)}; expected an object of typed arrays and thread primitives, such as { balance: Int32Array.of(100) }`)
+  }
+  const out: Shared = { entries: [], names: [], arrays: [], primitives: {} }
+  let primitives = 0
+  for (const [key, v] of Object.entries(value)) {
+    const type = typedArrayName(v)
+    if (type !== undefined) {
+      const source = v as SharedTypedArray
+      const raw = new (TYPED_ARRAYS[type] as new (b: SharedArrayBuffer) => SharedTypedArray)(new SharedArrayBuffer(source.byteLength))
+      ;(raw as unknown as { set(a: ArrayLike<unknown>): void }).set(source as ArrayLike<unknown>)
+      const id = out.arrays.length
+      out.arrays.push(raw)
+      out.names.push(`shared.${key}`)
+      out.entries.push({ key, kind: 'array', type, buffer: raw.buffer as unknown as SharedArrayBuffer, id })
+      continue
+    }
+    const state = primitiveState(v)
+    if (state !== undefined) {
+      out.entries.push({ key, kind: state.kind, buffer: state.buffer, id: primitives++ })
+      out.primitives[key] = v
+      continue
+    }
+    throw new TypeError(
+      `vitest-race: concurrentTest.threads: shared().${key} is ${describeValue(v)}; expected an integer or float typed array (Int32Array, Float64Array, …) or a ThreadMutex, ThreadWaitGroup or ThreadOnce`,
+    )
+  }
+  return out
+}
+
+/** The test's own accesses in `check` (race mode): straight into the merge, as worker 0. */
+class TestSink implements ViewSink {
+  constructor(
+    private readonly merge: TraceMerge,
+    private readonly capture: ReadonlySet<number>,
+  ) {}
+
+  read(arrayId: number, index: number): void {
+    this.merge.apply(MAIN_WORKER, Ev.READ, arrayId, index, this.stack(arrayId, index))
+  }
+
+  write(arrayId: number, index: number): void {
+    this.merge.apply(MAIN_WORKER, Ev.WRITE, arrayId, index, this.stack(arrayId, index))
+  }
+
+  atomic<R>(arrayId: number, index: number, op: () => R, kindOf: (result: R) => number): R {
+    const r = op()
+    this.merge.apply(MAIN_WORKER, kindOf(r), arrayId, index, this.stack(arrayId, index))
+    return r
+  }
+
+  waited(arrayId: number, index: number): void {
+    this.merge.apply(MAIN_WORKER, Ev.ATOMIC_WAIT, arrayId, index, undefined)
+  }
+
+  private stack(arrayId: number, index: number): string | undefined {
+    return this.capture.has(locationKey(arrayId, index)) ? captureStack(this.stack) : undefined
+  }
+}
+
+/** What one iteration left. */
+interface Outcome {
+  readonly races: RaceRecord[]
+  /** Each thread's captured stacks. */
+  readonly stacks: (readonly string[])[]
+  /** `check`'s failure. */
+  readonly error: unknown
+  /** A thread that threw or could not start. */
+  readonly threadError: ThreadError | undefined
+  readonly merge: TraceMerge | undefined
+}
+
+interface IterationPlan {
+  readonly pool: Tinypool
+  readonly url: string
+  readonly spec: ThreadsSpec
+  readonly settings: RaceSettings
+  readonly iteration: number
+  readonly seed: number
+  readonly capture: readonly number[]
+  readonly vitest: TestContext
+}
+
+function threadSeed(seed: number, index: number): number {
+  return (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + Math.imul(index + 1, 0x85ebca6b)) >>> 0
+}
+
+/** Resolves when a thread asks for its log to be read, or after a short while. */
+function logWanted(control: Int32Array): Promise<unknown> {
+  const r = A.waitAsync(control, Control.WAKE, A.load(control, Control.WAKE), 5)
+  return r.async ? (r.value as Promise<unknown>) : Promise.resolve()
+}
+
+async function runIteration(plan: IterationPlan): Promise<Outcome> {
+  const { spec, settings } = plan
+  let built: Shared
+  try {
+    built = share(spec.shared())
+  } catch (e) {
+    return { races: [], stacks: [], error: e, threadError: undefined, merge: undefined }
+  }
+  const n = spec.threads
+  const control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4))
+  let merge: TraceMerge | undefined
+  let detector: Detector | undefined
+  let logs: SharedArrayBuffer[] = []
+  if (settings.race) {
+    const d = threadsDetector(n, settings.historySize)
+    detector = d.detector
+    logs = Array.from({ length: n }, () => newLogBuffer(DEFAULT_LOG_EVENTS))
+    merge = new TraceMerge(detector, logs.map((b) => new Int32Array(b)), built.names, d.initial)
+  }
+  const results: ThreadResult[] = []
+  let failure: { readonly thread: number; readonly error: unknown } | undefined
+  let running = n
+  let finished = false
+  const settled = new Promise<void>((done) => {
+    for (let k = 0; k < n; k++) {
+      const task: ThreadTask = { module: plan.url, index: k, threads: n, shared: built.entries, control: control.buffer as SharedArrayBuffer, log: logs[k], seed: threadSeed(plan.seed, k), capture: plan.capture }
+      ;(plan.pool.run(task) as Promise<ThreadResult>).then(
+        (r) => {
+          results[k] = r
+          if (--running === 0) done()
+        },
+        (e: unknown) => {
+          failure ??= { thread: k, error: e }
+          done()
+        },
+      )
+    }
+  }).then(() => {
+    finished = true
+  })
+  while (!finished) {
+    merge?.drain()
+    await Promise.race([settled, merge === undefined ? settled : logWanted(control)])
+  }
+  if (failure !== undefined) {
+    // The others stop at their next wait; one stuck elsewhere is terminated with the pool.
+    A.store(control, Control.ABORT, 1)
+    return { races: [], stacks: [], error: undefined, threadError: new ThreadError(failure.thread, failure.error), merge }
+  }
+  merge?.finish()
+  if (detector !== undefined) for (let k = 0; k < n; k++) detector.join(MAIN_WORKER, threadWorker(k))
+  let error: unknown
+  if (spec.check !== undefined) {
+    const sink = merge === undefined ? undefined : new TestSink(merge, new Set(plan.capture))
+    const shared: Record<string, unknown> = { ...built.primitives }
+    for (const e of built.entries) if (e.kind === 'array') shared[e.key] = sink === undefined ? built.arrays[e.id] : instrument(built.arrays[e.id]!, e.id, 0, sink)
+    try {
+      await spec.check({ shared: shared as SharedObject, threads: n, iteration: plan.iteration, expect: plan.vitest.expect })
+    } catch (e) {
+      error = e
+    }
+  }
+  return { races: detector?.races ?? [], stacks: results.map((r) => r.stacks), error, threadError: undefined, merge }
+}
+
+function replayCommand(settings: RaceSettings, seed: number, vitest: TestContext): string {
+  const file = vitest.task.file.filepath
+  const rel = settings.root !== '' && file.startsWith(`${settings.root}/`) ? file.slice(settings.root.length + 1) : file
+  const pattern = vitest.task.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return `VITEST_RACE="${settings.race ? '' : 'race=0 '}seed=${formatSeed(seed)}" npx vitest run ${rel} -t ${shellQuote(pattern)}`
+}
+
+function note(name: string, settings: RaceSettings, plan: IterationPlan, races: boolean): string {
+  return [
+    `concurrentTest.threads ${JSON.stringify(name)} failed in ${settings.race ? 'race' : 'stress'} mode on iteration ${plan.iteration + 1} of ${settings.iterations} (seed ${formatSeed(plan.seed)}, ${plan.spec.threads} threads).`,
+    "Threads run in parallel and the operating system schedules them: the seed replays this iteration's injected pauses, not its interleaving.",
+    ...(races ? [] : [`Replay: ${replayCommand(settings, plan.seed, plan.vitest)}`]),
+  ].join('\n')
+}
+
+function withNote(error: unknown, text: string): Error {
+  if (!(error instanceof Error)) return new Error(`${String(error)}\n\n${text}`, { cause: error })
+  return appendToMessage(error, `\n\n${text}`)
+}
+
+/** How many racing locations a replay captures stacks for. */
+const CAPTURED_LOCATIONS = 8
+/** Replays tried for stacks: thread interleavings differ from run to run. */
+const REPLAYS = 3
+
+async function raceFailure(name: string, first: Outcome, plan: IterationPlan): Promise<Error> {
+  const keys = first.races.slice(0, CAPTURED_LOCATIONS).flatMap((r) => {
+    const key = first.merge?.keyOf(r.location)
+    return key === undefined ? [] : [key]
+  })
+  let outcome = first
+  for (let i = 0; i < REPLAYS; i++) {
+    const replay = await runIteration({ ...plan, capture: keys })
+    if (replay.threadError === undefined && replay.races.some((r) => r.current.stack !== undefined)) {
+      outcome = replay
+      break
+    }
+  }
+  const { settings, vitest } = plan
+  const error = threadRaceError(outcome.races, outcome.stacks, replayCommand(settings, plan.seed, vitest), settings.stripPathPrefix ?? settings.root, first.error)
+  const meta: RaceMeta = { races: error.races }
+  ;(vitest.task.meta as Record<string, unknown>)[META_KEY] = meta
+  return withNote(error, note(name, settings, plan, true))
+}
+
+async function runThreads(name: string, spec: ThreadsSpec, settings: RaceSettings, vitest: TestContext): Promise<void> {
+  const url = workerUrl(spec.worker, vitest)
+  if (settings.race) installAtomicsPatch()
+  const pool = poolOf(spec.threads)
+  const stop = () => void discardPool(pool).catch(() => undefined)
+  vitest.signal.addEventListener('abort', stop)
+  let failed = true
+  try {
+    const base = settings.seed ?? randomSeed()
+    for (let i = 0; i < settings.iterations; i++) {
+      const plan: IterationPlan = { pool, url, spec, settings, iteration: i, seed: (base + i) >>> 0, capture: [], vitest }
+      const outcome = await runIteration(plan)
+      if (outcome.threadError !== undefined) throw withNote(outcome.threadError, note(name, settings, plan, false))
+      if (outcome.races.length > 0) throw await raceFailure(name, outcome, plan)
+      if (outcome.error !== undefined) throw withNote(outcome.error, note(name, settings, plan, false))
+    }
+    failed = false
+  } finally {
+    vitest.signal.removeEventListener('abort', stop)
+    // After a failure a thread may still be stuck in the user's code: start afresh.
+    if (failed) await discardPool(pool)
+  }
+}
