@@ -1,23 +1,56 @@
-// How fast each approach finds four async bugs that only an assertion reveals (no race
-// detector): iterations to the first failing run over seeds 1..30 (median and p90, capped at
-// CAP per seed), for vitest-race's random and pct strategies and for fast-check's own
-// fc.scheduler() written as its documentation shows; then the mean wall time per iteration,
-// measured apart on equal work (every bug, CAP iterations each, the assertion's failure ignored).
-// Run: npm run bench   (or, after a build, node bench/detection.mjs)
-import assert from 'node:assert/strict'
+// Detection: how many iterations each approach needs to find a bug, over seeds 1..30.
+//
+// Bugs: every racy variant of the example project (its test files loaded as they are, see
+// ./example-tests/), plus four bugs written here that only an assertion reveals (their state
+// is plain closures, invisible to the detector). Approaches, each running the very same test
+// body with at most CAP iterations per seed:
+//   - race mode: vitest-race's explore with the detector on (random strategy, the default);
+//     a run fails on a race report or on the body's own assertion;
+//   - stress mode, random and pct strategies: explore with the detector off;
+//   - fast-check's fc.scheduler, used as its documentation shows: the mocked I/O wrapped with
+//     s.scheduleFunction, the body awaited through s.waitFor, fc.check with the seed;
+//   - a plain Promise.all loop (the baseline): fanOut is Promise.all, the mocked I/O runs
+//     as it is, nothing perturbs the schedule; the body simply runs again and again.
+// Figures: the iteration (1-based) of the first failure, median / 90th percentile over the
+// seeds (nearest rank; ">CAP" when past the cap); the ratio is the Promise.all loop's median
+// over the approach's (how many times sooner it finds the bug). Then the wall time per
+// iteration of each approach on equal work (the fixed variants, which never fail), as a ratio
+// of the loop's: running the fixed variants under every approach also checks that the bench
+// harness produces no false failure.
+// Run: node bench/detection.mjs   (BENCH_CAP sets CAP; npm run bench runs it; the PGlite
+// variant needs the example project installed: npm run demo)
 import fc from 'fast-check'
-import { DEFAULT_SETTINGS } from '../dist/options.js'
+import { expect } from 'vitest'
+import { applyOptions, DEFAULT_SETTINGS } from '../dist/options.js'
 import { explore } from '../dist/runtime/exploration.js'
+import { loadExampleTests } from './example-tests/load.mjs'
+import { num, percentile, ratio, report } from './lib.mjs'
 
 const SEEDS = Array.from({ length: 30 }, (_, i) => i + 1)
-const CAP = 500
+const CAP = Number(process.env.BENCH_CAP ?? 500)
+/** Iterations per fixed variant and approach in one round of the timing (a warm-up round, then TIMING_ROUNDS). */
+const TIMING_ITERATIONS = 50
+const TIMING_ROUNDS = 2
+/**
+ * Iterations of each fixed variant of a file with a beforeAll (a real resource: PGlite) in
+ * race mode, only to check that they pass: the resource's own time would swamp the timing.
+ */
+const PGLITE_CHECK_ITERATIONS = 10
+/**
+ * The example files whose racy variant only the test's invariant can catch: the lost update
+ * happens in PGlite's rows, which are not tracked, so the detector has nothing to see.
+ */
+const INVARIANT_ONLY = new Set(['inventory'])
 
-// Each bug is written once against `env`: { wrap (mocked I/O), spawn, fanOut }. vitest-race
-// passes the context's scheduled/spawn/fanOut; fc.scheduler wraps with s.scheduleFunction and
-// starts tasks as plain calls. `run` starts the tasks concurrently; `check` is the assertion.
-const bugs = {
-  'ready-flag': ({ wrap, fanOut }) => {
-    const fetchOrders = wrap(async function fetchOrders() {
+/** What each kind of bug (shown in the case column) means. */
+const KIND_NOTE =
+  'bug kinds: atomicity = an atomicity violation, which race mode should report; strict = order dependence, reported under semantics: strict; ' +
+  "invariant = caught by the test's invariant only (PGlite's rows are not tracked); assertion = caught by the assertion only (untracked closures)"
+
+// The four bugs written here, as concurrentTest bodies.
+const benchBugs = {
+  'ready flag read before the data': async ({ scheduled, fanOut, expect }) => {
+    const fetchOrders = scheduled(async function fetchOrders() {
       return ['o-1', 'o-2']
     })
     const cache = { ready: false, orders: [] }
@@ -26,16 +59,16 @@ const bugs = {
       cache.orders = await fetchOrders()
     }
     const read = async () => {
-      if (cache.ready) assert.equal(cache.orders.length, 2)
+      if (cache.ready) expect(cache.orders).toHaveLength(2)
     }
-    return { run: () => fanOut(2, (i) => (i === 0 ? load() : read())), check: () => {} }
+    await fanOut(2, (i) => (i === 0 ? load() : read()))
   },
-  crawler: ({ wrap, spawn }) => {
+  'crawler counter at zero too early': async ({ scheduled, spawn, expect }) => {
     const links = { '/a': ['/a/1'], '/b': [], '/a/1': [] }
-    const fetchPage = wrap(async function fetchPage(url) {
+    const fetchPage = scheduled(async function fetchPage(url) {
       return links[url]
     })
-    const parseLinks = wrap(async function parseLinks(found) {
+    const parseLinks = scheduled(async function parseLinks(found) {
       return found
     })
     const visited = []
@@ -53,14 +86,12 @@ const bugs = {
         tasks.push(spawn(() => visit(child)))
       }
     }
-    const run = async () => {
-      tasks.push(spawn(() => visit('/a')), spawn(() => visit('/b')))
-      while (tasks.length > 0) await tasks.shift()
-    }
-    return { run, check: () => assert.deepEqual(visitedWhenDone?.sort(), ['/a', '/a/1', '/b']) }
+    tasks.push(spawn(() => visit('/a')), spawn(() => visit('/b')))
+    while (tasks.length > 0) await tasks.shift()
+    expect(visitedWhenDone?.sort()).toEqual(['/a', '/a/1', '/b'])
   },
-  'callback-twice': ({ wrap, fanOut }) => {
-    const log = wrap(async function log(_outcome) {})
+  'callback called twice': async ({ scheduled, fanOut, expect }) => {
+    const log = scheduled(async function log(_outcome) {})
     let settled = false
     const calls = []
     const complete = async (outcome) => {
@@ -69,120 +100,262 @@ const bugs = {
       settled = true
       calls.push(outcome)
     }
-    return { run: () => fanOut(2, (i) => complete(i === 0 ? 'response' : 'timeout')), check: () => assert.equal(calls.length, 1) }
+    await fanOut(2, (i) => complete(i === 0 ? 'response' : 'timeout'))
+    expect(calls).toHaveLength(1)
   },
-  'last-launched': ({ wrap, spawn }) => {
-    const api = wrap(async function search(query) {
+  'last launched instead of last completed': async ({ scheduled, spawn, expect }) => {
+    const api = scheduled(async function search(query) {
       return `results for ${query}`
     })
     let shown = ''
     const search = async (query) => {
       shown = await api(query) // the bug: the last to complete wins, not the last launched
     }
-    const run = () => Promise.all([spawn(() => search('vitest')), spawn(() => search('vitest-race'))])
-    return { run, check: () => assert.equal(shown, 'results for vitest-race') }
+    await Promise.all([spawn(() => search('vitest')), spawn(() => search('vitest-race'))])
+    expect(shown).toBe('results for vitest-race')
   },
 }
 
-// A concurrentTest body and an fc.scheduler property body (as fast-check's docs show) per bug.
-const raceBody = (bug) => async ({ scheduled, spawn, fanOut }) => {
-  const { run, check } = bug({ wrap: scheduled, spawn, fanOut })
-  await run()
-  check()
-}
-const fcBody = (bug) => async (s) => {
-  const fanOut = (n, fn) => Promise.all(Array.from({ length: n }, (_, i) => fn(i)))
-  const { run, check } = bug({ wrap: (fn) => s.scheduleFunction(fn), spawn: (fn) => fn(), fanOut })
-  const done = run()
-  await s.waitAll()
-  await done // ready-flag asserts inside a task
-  check()
+// ---- approaches: each runs one body for one seed, at most `runs` iterations, and returns
+// the first failure { run (1-based), race (a race report came with it) } or undefined.
+
+const isAssertion = (e) => e instanceof Error && e.name === 'AssertionError'
+
+/** A failure counted only if it is the bug's: an assertion or a race report; anything else is the bench's own error. */
+function counted(approach, variant, run, error, races = 0) {
+  if (races === 0 && !isAssertion(error)) {
+    throw new Error(`bench: ${variant.name} under ${approach} failed with something other than an assertion or a race report`, { cause: error })
+  }
+  return { run, race: races > 0 }
 }
 
-// One seed of one approach: { runs to the first failure (CAP + 1 if none), iterations made, ms }.
-async function raceSeed(strategy, body, seed) {
-  let calls = 0
-  const settings = { ...DEFAULT_SETTINGS, race: false, strategy, seed, iterations: CAP }
-  const start = performance.now()
-  // explore always shrinks a failure (no option skips it); only failedRun is reported.
-  const failure = await explore({ settings, body: (ctx) => (calls++, body(ctx)), vitest: {} })
-  return { runs: failure?.failedRun ?? CAP + 1, calls, ms: performance.now() - start }
-}
-
-async function fcSeed(body, seed) {
-  let calls = 0
-  let failedAt
-  const prop = fc.asyncProperty(fc.scheduler(), async (s) => {
-    calls++
+/** vitest-race's explore, as a concurrentTest runs it, with the test's own options applied. */
+const viaExplore = (approach, race, strategy) => async (variant, seed, runs) => {
+  const options = applyOptions({ ...DEFAULT_SETTINGS, race }, variant.options, 'concurrentTest options')
+  // explore makes one run with no context switch, then `iterations` more.
+  const settings = { ...options, strategy, seed, iterations: runs - 1, path: undefined }
+  // explore shrinks every failure, which is not measured here: once a run has thrown, the
+  // later runs (the shrinking) pass at once. A failure by race report alone still shrinks.
+  let thrown = false
+  const body = async (ctx) => {
+    if (thrown) return
     try {
-      await body(s)
+      await variant.body(ctx)
     } catch (e) {
-      failedAt ??= calls
+      thrown = true
+      throw e
+    }
+  }
+  const failure = await explore({ settings, body, vitest: { expect } })
+  return failure && counted(approach, variant, failure.failedRun, failure.outcome.error, failure.outcome.races.length)
+}
+
+const fanOutAll = (n, fn) => {
+  const signal = new AbortController().signal
+  return Promise.all(Array.from({ length: n }, (_, i) => fn(i, signal)))
+}
+
+/** The context a body gets without vitest-race: nothing tracked, workers are plain calls. */
+const plainContext = (iteration, seed) => ({
+  expect,
+  track: (value) => value,
+  fanOut: fanOutAll,
+  spawn: (fn) => fn(),
+  scheduled: (fn) => fn,
+  pause: async () => {},
+  iteration,
+  seed,
+  raceMode: false,
+})
+
+async function viaFcScheduler(variant, seed, runs) {
+  let iteration = 0
+  let first
+  const property = fc.asyncProperty(fc.scheduler(), async (s) => {
+    iteration++
+    const ctx = { ...plainContext(iteration, seed), scheduled: (fn) => s.scheduleFunction(fn), pause: () => s.schedule(Promise.resolve()) }
+    try {
+      await s.waitFor(variant.body(ctx))
+    } catch (e) {
+      first ??= { run: iteration, error: e }
       throw e
     }
   })
-  const start = performance.now()
-  await fc.check(prop, { seed, numRuns: CAP, endOnFailure: true })
-  return { runs: failedAt ?? CAP + 1, calls, ms: performance.now() - start }
+  await fc.check(property, { seed, numRuns: runs, endOnFailure: true })
+  return first && counted('fc.scheduler', variant, first.run, first.error)
 }
 
+async function viaLoop(variant, seed, runs) {
+  for (let run = 1; run <= runs; run++) {
+    try {
+      await variant.body(plainContext(run, seed))
+    } catch (e) {
+      return counted('Promise.all loop', variant, run, e)
+    }
+  }
+  return undefined
+}
+
+const BASELINE = 'Promise.all loop'
 const approaches = {
-  random: (bug, seed, wrap = (b) => b) => raceSeed('random', wrap(raceBody(bug)), seed),
-  pct: (bug, seed, wrap = (b) => b) => raceSeed('pct', wrap(raceBody(bug)), seed),
-  'fc.scheduler': (bug, seed, wrap = (b) => b) => fcSeed(wrap(fcBody(bug)), seed),
+  'race mode': viaExplore('race mode', true, 'random'),
+  'stress mode, random': viaExplore('stress mode, random', false, 'random'),
+  'stress mode, pct': viaExplore('stress mode, pct', false, 'pct'),
+  'fc.scheduler': viaFcScheduler,
+  [BASELINE]: viaLoop,
 }
 
-// Nearest-rank percentile (the median of 30 is the 15th value); a value past the cap (some seed found nothing) prints as >CAP.
-function percentile(sorted, p) {
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]
+// ---- the bugs, grouped as Vitest runs them: a file's beforeAll/afterAll around its tests,
+// its beforeEach/afterEach around each test (here: each seed of each approach).
+
+const noHooks = { beforeAll: [], afterAll: [], beforeEach: [], afterEach: [] }
+const notes = [KIND_NOTE]
+const groups = [{ file: 'bench', hooks: noHooks, racy: Object.entries(benchBugs).map(([name, body]) => ({ name, kind: 'assertion', body })), fixed: [] }]
+for (const loaded of await loadExampleTests()) {
+  if (loaded.error !== undefined) {
+    notes.push(`example-project/test/${loaded.file}.test.ts not measured: ${String(loaded.error.message ?? loaded.error).split('\n')[0]} (run \`npm run demo\` to install the example project)`)
+    continue
+  }
+  const racy = loaded.tests.filter((t) => t.name.startsWith('racy'))
+  if (racy.length === 0) notes.push(`example-project/test/${loaded.file}.test.ts has no test named "racy…"`)
+  const kindOf = (t) => (INVARIANT_ONLY.has(loaded.file) ? 'invariant' : t.options?.semantics === 'strict' ? 'strict' : 'atomicity')
+  groups.push({
+    file: loaded.file,
+    hooks: loaded.hooks,
+    racy: racy.map((t) => ({ ...t, name: racy.length === 1 ? loaded.file : `${loaded.file}: ${t.name}`, kind: kindOf(t) })),
+    fixed: loaded.tests.filter((t) => !t.name.startsWith('racy')).map((t) => ({ ...t, name: `${loaded.file}: ${t.name}` })),
+  })
 }
+
+async function inFile(group, fn) {
+  for (const hook of group.hooks.beforeAll) await hook()
+  try {
+    return await fn()
+  } finally {
+    for (const hook of group.hooks.afterAll) await hook()
+  }
+}
+
+async function inTest(group, fn) {
+  for (const hook of group.hooks.beforeEach) await hook()
+  try {
+    return await fn()
+  } finally {
+    for (const hook of group.hooks.afterEach) await hook()
+  }
+}
+
+// ---- iterations to the first failure
+
+/** median, p90 and misses of one approach over the seeds; a miss counts as CAP + 1. */
+function summarize(found) {
+  const runs = found.map((f) => f?.run ?? CAP + 1).sort((a, b) => a - b)
+  return { median: percentile(runs, 50), p90: percentile(runs, 90), max: runs.at(-1), missed: runs.filter((r) => r > CAP).length, races: found.filter((f) => f?.race).length }
+}
+
 const cell = (v) => (v > CAP ? `>${CAP}` : String(v))
+const pair = (s) => `${cell(s.median)} / ${cell(s.p90)}`
+
+/** How many times sooner than the loop: the loop's median over this one's, bounded when either missed. */
+function sooner(loop, s) {
+  if (loop.median > CAP && s.median > CAP) return '—'
+  if (loop.median > CAP) return `>${ratio(CAP, s.median)}`
+  if (s.median > CAP) return `<${ratio(loop.median, CAP)}`
+  return ratio(loop.median, s.median)
+}
+
+/** In race mode, what failed the reported iteration: a race report, or only the body's assertion. */
+function caughtBy(s) {
+  const found = SEEDS.length - s.missed
+  if (found === 0) return ''
+  if (s.races === found) return ', race report'
+  return s.races === 0 ? ', assertion' : `, race report in ${s.races} of ${found}`
+}
 
 const rows = []
-const misses = []
-const atOnce = []
-for (const [name, bug] of Object.entries(bugs)) {
-  const cells = []
-  for (const [approach, run] of Object.entries(approaches)) {
-    const found = []
-    for (const seed of SEEDS) found.push((await run(bug, seed)).runs)
-    found.sort((a, b) => a - b)
-    const missed = found.filter((v) => v > CAP).length
-    if (missed > 0) misses.push(`${name} / ${approach}: ${missed} of ${SEEDS.length} seeds found nothing in ${CAP} iterations`)
-    if (found.at(-1) === 1) atOnce.push(`${name} / ${approach}`)
-    cells.push(cell(percentile(found, 50)), cell(percentile(found, 90)))
-  }
-  rows.push(`| ${name} | ${cells.join(' | ')} |`)
+const byVariant = []
+const started = performance.now()
+for (const group of groups) {
+  await inFile(group, async () => {
+    for (const variant of group.racy) {
+      const t = performance.now()
+      const stats = {}
+      for (const [approach, find] of Object.entries(approaches)) {
+        const found = []
+        for (const seed of SEEDS) found.push(await inTest(group, () => find(variant, seed, CAP)))
+        stats[approach] = summarize(found)
+        const s = stats[approach]
+        if (s.missed > 0 && s.median <= CAP) notes.push(`${variant.name} / ${approach}: ${s.missed} of ${SEEDS.length} seeds found nothing in ${CAP} iterations`)
+      }
+      byVariant.push({ variant, stats })
+      const loop = stats[BASELINE]
+      for (const [approach, s] of Object.entries(stats)) {
+        if (approach === BASELINE) continue
+        const how = approach === 'race mode' ? caughtBy(s) : ''
+        rows.push({ part: 'detection', case: `${variant.name} [${variant.kind}]: ${approach}`, measured: `${pair(s)}${how}`, baseline: `${BASELINE} ${pair(loop)}`, ratio: sooner(loop, s) })
+      }
+      process.stderr.write(`detection: ${variant.name} ${((performance.now() - t) / 1000).toFixed(1)} s\n`)
+    }
+  })
 }
 
-// Wall time per iteration, on equal work: every bug, CAP iterations per approach, with the
-// assertion's failure swallowed so that no run stops early or shrinks; a warm-up round first.
-const swallow = (body) => async (x) => {
-  try {
-    await body(x)
-  } catch {}
-}
-const time = Object.fromEntries(Object.keys(approaches).map((a) => [a, { calls: 0, ms: 0 }]))
-for (const round of [0, 1, 2, 3]) {
-  for (const bug of Object.values(bugs)) {
-    for (const [approach, run] of Object.entries(approaches)) {
-      const r = await run(bug, round + 1, swallow)
-      if (r.runs <= CAP) throw new Error(`${approach}: the timing run failed`)
-      if (round === 0) continue
-      time[approach].calls += r.calls
-      time[approach].ms += r.ms
+// ---- time per iteration on equal work: the fixed in-memory variants, which must never fail
+
+const time = Object.fromEntries(Object.keys(approaches).map((a) => [a, { runs: 0, ms: 0 }]))
+const timed = groups.filter((g) => g.hooks.beforeAll.length === 0 && g.fixed.length > 0)
+for (let round = 0; round <= TIMING_ROUNDS; round++) {
+  for (const group of timed) {
+    for (const variant of group.fixed) {
+      for (const [approach, find] of Object.entries(approaches)) {
+        const start = performance.now()
+        const failure = await inTest(group, () => find(variant, round + 1, TIMING_ITERATIONS))
+        const ms = performance.now() - start
+        if (failure !== undefined) throw new Error(`bench: the fixed variant ${variant.name} failed under ${approach} (run ${failure.run}): a false failure`)
+        if (round === 0) continue // warm-up
+        time[approach].runs += TIMING_ITERATIONS
+        time[approach].ms += ms
+      }
     }
   }
 }
-
-console.log(`vitest-race bench: iterations to the first failure over seeds 1..${SEEDS.length} (cap ${CAP}), Node ${process.version}`)
-console.log('| bug | random median | random p90 | pct median | pct p90 | fc.scheduler median | fc.scheduler p90 |')
-console.log('|---|---:|---:|---:|---:|---:|---:|')
-for (const row of rows) console.log(row)
-for (const line of misses) console.log(line)
-if (atOnce.length > 0) console.log(`failed on the first iteration for every seed: ${atOnce.join(', ')}`)
-const perIteration = Object.fromEntries(Object.entries(time).map(([a, t]) => [a, t.ms / t.calls]))
-for (const [approach, ms] of Object.entries(perIteration)) {
-  const ratio = ms / perIteration['fc.scheduler']
-  console.log(`${approach}: ${ms.toFixed(3)} ms per iteration (mean of ${time[approach].calls} iterations, failures ignored, ×${ratio.toFixed(1)} fc.scheduler)`)
+const unTimed = groups.filter((g) => g.hooks.beforeAll.length > 0 && g.fixed.length > 0)
+for (const group of unTimed) {
+  await inFile(group, async () => {
+    for (const variant of group.fixed) {
+      const failure = await inTest(group, () => approaches['race mode'](variant, 1, PGLITE_CHECK_ITERATIONS))
+      if (failure !== undefined) throw new Error(`bench: the fixed variant ${variant.name} failed in race mode (run ${failure.run}): a false failure`)
+    }
+  })
 }
+const perRun = Object.fromEntries(Object.entries(time).map(([a, t]) => [a, t.ms / t.runs]))
+for (const [approach, ms] of Object.entries(perRun)) {
+  if (approach === BASELINE) continue
+  rows.push({ part: 'detection', case: `time per iteration (fixed variants): ${approach}`, measured: `${num(ms)} ms`, baseline: `${BASELINE} ${num(perRun[BASELINE])} ms`, ratio: ratio(ms, perRun[BASELINE]) })
+}
+const fixedCount = timed.reduce((n, g) => n + g.fixed.length, 0)
+notes.push(
+  `time per iteration: ${fixedCount} fixed variants (${timed.map((g) => g.file).join(', ')}), ${TIMING_ITERATIONS} iterations each per approach, ${TIMING_ROUNDS} rounds after a warm-up; none failed` +
+    (unTimed.length > 0 ? `; the fixed ${unTimed.map((g) => g.file).join(', ')} variants (real PGlite) passed ${PGLITE_CHECK_ITERATIONS} race-mode iterations each, untimed` : ''),
+)
+process.stderr.write(`detection: ${((performance.now() - started) / 1000).toFixed(0)} s in all\n`)
+
+// ---- the target: race mode finds every atomicity violation in its first iteration, by a race report
+
+const atomicity = byVariant.filter((v) => v.variant.kind === 'atomicity')
+const late = atomicity.filter((v) => v.stats['race mode'].max !== 1 || v.stats['race mode'].races !== SEEDS.length)
+report({
+  title: 'detection',
+  setup: `iteration of the first failure, median / p90 over seeds ${SEEDS[0]}..${SEEDS.at(-1)} (cap ${CAP} per seed); ratio: the ${BASELINE}'s median over the approach's (how many times sooner)`,
+  rows,
+  notes,
+  targets: [
+    {
+      target: 'race mode finds every atomicity violation in iteration 1 (by a race report, every seed)',
+      met: atomicity.length === 0 ? null : late.length === 0,
+      detail:
+        late.length === 0
+          ? `${atomicity.map((v) => v.variant.name).join(', ')}: iteration 1 for every seed`
+          : `${late.map((v) => `${v.variant.name}: ${pair(v.stats['race mode'])}`).join('; ')}; iteration 1: ${atomicity.filter((v) => !late.includes(v)).map((v) => v.variant.name).join(', ') || 'none'}`,
+    },
+  ],
+})

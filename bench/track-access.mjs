@@ -1,13 +1,10 @@
-// Cost per tracked access: a raw value, tracked in stress mode (proxies, no detector) and
-// tracked in race mode (proxies, detector, turn hooks), for an object property, a Map entry
-// and an array slot, all measured in one run. Each loop step is one read and one write.
-// Prints ns per access and ratios against the raw baseline of the same kind.
-// Run: npm run bench   (BENCH_N sets the number of accesses per round)
-import { DEFAULT_SETTINGS } from '../dist/options.js'
-import { runAs } from '../dist/runtime/context.js'
-import { IterationRun } from '../dist/runtime/iteration.js'
-import { randomSchedule, strategyFor } from '../dist/runtime/strategies.js'
-import { releaseTurns, retainTurns } from '../dist/runtime/async-hooks.js'
+// Cost per tracked access: the same loop on a raw value, on a tracked one in stress mode
+// (proxies, no detector) and on a tracked one in race mode (proxies, detector, turn hooks),
+// for an object property, a Map entry and an array slot, all in one run. Each loop step is
+// one read and one write. Figures: ns per access (median of ROUNDS rounds), as a ratio of
+// the raw loop's ns per access for the same kind.
+// Run: node bench/track-access.mjs   (BENCH_N sets the accesses per round; npm run bench runs it)
+import { iterationRun, median, num, ratio, releaseTurns, report, retainTurns, runAs } from './lib.mjs'
 
 const N = Number(process.env.BENCH_N ?? 1_000_000)
 const ROUNDS = 7
@@ -22,6 +19,7 @@ function loop(value, step) {
   for (let i = 0; i < N / 2; i++) step(value)
 }
 
+/** ns per access of one kind in one mode ('raw', 'stress' or 'race'), median of ROUNDS rounds. */
 function measure(kind, mode) {
   const { make, step } = kinds[kind]
   const times = []
@@ -29,7 +27,7 @@ function measure(kind, mode) {
     let value = make()
     let run
     if (mode !== 'raw') {
-      run = new IterationRun({ ...DEFAULT_SETTINGS, race: mode === 'race' }, 1, strategyFor(randomSchedule(1)), undefined)
+      run = iterationRun(mode === 'race')
       value = run.tracker.track(value, 'bench')
     }
     if (mode === 'race') retainTurns()
@@ -40,16 +38,19 @@ function measure(kind, mode) {
     if (mode === 'race') releaseTurns()
     times.push(ns / N)
   }
-  times.sort((x, y) => x - y)
-  return times[Math.floor(ROUNDS / 2)]
+  return median(times)
 }
 
-console.log(`vitest-race bench: ns per tracked access, median of ${ROUNDS} rounds of ${N.toLocaleString('en')} accesses, Node ${process.version}`)
-console.log('| access | raw ns | stress ns | race ns | stress × raw | race × raw |')
-console.log('| --- | ---: | ---: | ---: | ---: | ---: |')
+const rows = []
 for (const kind of Object.keys(kinds)) {
   const raw = measure(kind, 'raw')
-  const stress = measure(kind, 'stress')
-  const race = measure(kind, 'race')
-  console.log(`| ${kind} | ${raw.toFixed(1)} | ${stress.toFixed(1)} | ${race.toFixed(1)} | ${(stress / raw).toFixed(0)} | ${(race / raw).toFixed(0)} |`)
+  for (const mode of ['stress', 'race']) {
+    const ns = measure(kind, mode)
+    rows.push({ part: 'access cost', case: `${kind}, ${mode} mode`, measured: `${num(ns)} ns`, baseline: `raw ${num(raw)} ns`, ratio: ratio(ns, raw) })
+  }
 }
+report({
+  title: 'access cost',
+  setup: `ns per access (one read + one write per step), median of ${ROUNDS} rounds of ${N.toLocaleString('en')} accesses; baseline: the same loop on the raw value`,
+  rows,
+})
