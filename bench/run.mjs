@@ -13,6 +13,7 @@ const parts = [
   { file: 'track-access.mjs' },
   { file: 'promise-hooks.mjs' },
   { file: 'memory.mjs', node: ['--expose-gc'] },
+  { file: 'threads.mjs' },
   { file: 'example-suite.mjs' },
   { file: 'detection.mjs' },
 ]
