@@ -92,8 +92,19 @@ export const TYPED_ARRAYS = {
 /** The name of a typed array constructor `shared` may hold. */
 export type TypedArrayName = keyof typeof TYPED_ARRAYS
 
-/** An integer or float typed array. */
-export type SharedTypedArray = InstanceType<(typeof TYPED_ARRAYS)[TypedArrayName]>
+/** An integer or float typed array, over any buffer. */
+export type SharedTypedArray =
+  | Int8Array<ArrayBufferLike>
+  | Uint8Array<ArrayBufferLike>
+  | Uint8ClampedArray<ArrayBufferLike>
+  | Int16Array<ArrayBufferLike>
+  | Uint16Array<ArrayBufferLike>
+  | Int32Array<ArrayBufferLike>
+  | Uint32Array<ArrayBufferLike>
+  | Float32Array<ArrayBufferLike>
+  | Float64Array<ArrayBufferLike>
+  | BigInt64Array<ArrayBufferLike>
+  | BigUint64Array<ArrayBufferLike>
 
 /** The kind of a thread primitive, as it crosses to a thread. */
 export type PrimitiveKind = 'mutex' | 'wait-group' | 'once'

@@ -10,23 +10,22 @@ import { dirname, isAbsolute, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import Tinypool from 'tinypool'
 import { afterAll, test, type ExpectStatic, type TestContext } from 'vitest'
-import { MAIN_WORKER, type Detector } from '../detector/detector.js'
+import { MAIN_WORKER } from '../detector/detector.js'
 import type { RaceRecord } from '../detector/race-record.js'
 import { applyOptions, failOption, integerInRange, type RaceOptions, type RaceSettings } from '../options.js'
 import { META_KEY, type RaceMeta } from '../provided.js'
 import { appendToMessage } from '../runtime/error-notes.js'
 import { formatSeed, randomSeed } from '../runtime/random.js'
 import { describeValue, runSettings, shellQuote } from '../runtime/run-settings.js'
+import { runThreadsOnce, share, type Shared } from './thread-run.js'
 import { captureStack } from '../runtime/stacks.js'
-import { primitiveState } from '../sync/thread-primitive.js'
-import { A } from './atomics-originals.js'
 import { installAtomicsPatch } from './atomics-patch.js'
-import { CONTROL_WORDS, Control, Ev, locationKey, TYPED_ARRAYS, type SharedEntry, type SharedTypedArray, type ThreadResult, type ThreadTask, type TypedArrayName } from './protocol.js'
+import { Ev, locationKey } from './protocol.js'
 import { instrument } from './shared-views.js'
 import type { SharedObject } from './thread-context.js'
 import { threadRaceError, ThreadError } from './thread-failure.js'
-import { DEFAULT_LOG_EVENTS, newLogBuffer, type ViewSink } from './thread-log.js'
-import { threadsDetector, threadWorker, TraceMerge } from './trace-merge.js'
+import type { ViewSink } from './thread-log.js'
+import type { TraceMerge } from './trace-merge.js'
 
 /** Options of `concurrentTest.threads`: the worker module, the thread count and the shared state, plus the run options that apply to threads. */
 export interface ThreadsOptions<S extends SharedObject> extends Pick<RaceOptions, 'iterations' | 'seed' | 'timeout' | 'historySize' | 'exitcode' | 'logPath' | 'stripPathPrefix'> {
@@ -122,54 +121,6 @@ function workerUrl(worker: URL | string, vitest: TestContext): string {
   return url.href
 }
 
-/** The shared state of one iteration, as it crosses to the threads and as `check` sees it. */
-interface Shared {
-  readonly entries: SharedEntry[]
-  /** `shared.balance`, by array id. */
-  readonly names: string[]
-  /** The shared arrays, by array id. */
-  readonly arrays: SharedTypedArray[]
-  /** The primitives, by key. */
-  readonly primitives: Record<string, unknown>
-}
-
-function typedArrayName(value: unknown): TypedArrayName | undefined {
-  if (!ArrayBuffer.isView(value) || value instanceof DataView) return undefined
-  const name = value.constructor.name
-  return name in TYPED_ARRAYS ? (name as TypedArrayName) : undefined
-}
-
-function share(value: unknown): Shared {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`vitest-race: concurrentTest.threads: shared() returned ${describeValue(value)}; expected an object of typed arrays and thread primitives, such as { balance: Int32Array.of(100) }`)
-  }
-  const out: Shared = { entries: [], names: [], arrays: [], primitives: {} }
-  let primitives = 0
-  for (const [key, v] of Object.entries(value)) {
-    const type = typedArrayName(v)
-    if (type !== undefined) {
-      const source = v as SharedTypedArray
-      const raw = new (TYPED_ARRAYS[type] as new (b: SharedArrayBuffer) => SharedTypedArray)(new SharedArrayBuffer(source.byteLength))
-      ;(raw as unknown as { set(a: ArrayLike<unknown>): void }).set(source as ArrayLike<unknown>)
-      const id = out.arrays.length
-      out.arrays.push(raw)
-      out.names.push(`shared.${key}`)
-      out.entries.push({ key, kind: 'array', type, buffer: raw.buffer as unknown as SharedArrayBuffer, id })
-      continue
-    }
-    const state = primitiveState(v)
-    if (state !== undefined) {
-      out.entries.push({ key, kind: state.kind, buffer: state.buffer, id: primitives++ })
-      out.primitives[key] = v
-      continue
-    }
-    throw new TypeError(
-      `vitest-race: concurrentTest.threads: shared().${key} is ${describeValue(v)}; expected an integer or float typed array (Int32Array, Float64Array, …) or a ThreadMutex, ThreadWaitGroup or ThreadOnce`,
-    )
-  }
-  return out
-}
-
 /** The test's own accesses in `check` (race mode): straight into the merge, as worker 0. */
 class TestSink implements ViewSink {
   constructor(
@@ -223,16 +174,6 @@ interface IterationPlan {
   readonly vitest: TestContext
 }
 
-function threadSeed(seed: number, index: number): number {
-  return (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + Math.imul(index + 1, 0x85ebca6b)) >>> 0
-}
-
-/** Resolves when a thread asks for its log to be read, or after a short while. */
-function logWanted(control: Int32Array): Promise<unknown> {
-  const r = A.waitAsync(control, Control.WAKE, A.load(control, Control.WAKE), 5)
-  return r.async ? (r.value as Promise<unknown>) : Promise.resolve()
-}
-
 async function runIteration(plan: IterationPlan): Promise<Outcome> {
   const { spec, settings } = plan
   let built: Shared
@@ -242,48 +183,8 @@ async function runIteration(plan: IterationPlan): Promise<Outcome> {
     return { races: [], stacks: [], error: e, threadError: undefined, merge: undefined }
   }
   const n = spec.threads
-  const control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4))
-  let merge: TraceMerge | undefined
-  let detector: Detector | undefined
-  let logs: SharedArrayBuffer[] = []
-  if (settings.race) {
-    const d = threadsDetector(n, settings.historySize)
-    detector = d.detector
-    logs = Array.from({ length: n }, () => newLogBuffer(DEFAULT_LOG_EVENTS))
-    merge = new TraceMerge(detector, logs.map((b) => new Int32Array(b)), built.names, d.initial)
-  }
-  const results: ThreadResult[] = []
-  let failure: { readonly thread: number; readonly error: unknown } | undefined
-  let running = n
-  let finished = false
-  const settled = new Promise<void>((done) => {
-    for (let k = 0; k < n; k++) {
-      const task: ThreadTask = { module: plan.url, index: k, threads: n, shared: built.entries, control: control.buffer as SharedArrayBuffer, log: logs[k], seed: threadSeed(plan.seed, k), capture: plan.capture }
-      ;(plan.pool.run(task) as Promise<ThreadResult>).then(
-        (r) => {
-          results[k] = r
-          if (--running === 0) done()
-        },
-        (e: unknown) => {
-          failure ??= { thread: k, error: e }
-          done()
-        },
-      )
-    }
-  }).then(() => {
-    finished = true
-  })
-  while (!finished) {
-    merge?.drain()
-    await Promise.race([settled, merge === undefined ? settled : logWanted(control)])
-  }
-  if (failure !== undefined) {
-    // The others stop at their next wait; one stuck elsewhere is terminated with the pool.
-    A.store(control, Control.ABORT, 1)
-    return { races: [], stacks: [], error: undefined, threadError: new ThreadError(failure.thread, failure.error), merge }
-  }
-  merge?.finish()
-  if (detector !== undefined) for (let k = 0; k < n; k++) detector.join(MAIN_WORKER, threadWorker(k))
+  const { results, failure, merge, detector } = await runThreadsOnce({ pool: plan.pool, module: plan.url, threads: n, shared: built, race: settings.race, historySize: settings.historySize, seed: plan.seed, capture: plan.capture })
+  if (failure !== undefined) return { races: [], stacks: [], error: undefined, threadError: new ThreadError(failure.thread, failure.error), merge }
   let error: unknown
   if (spec.check !== undefined) {
     const sink = merge === undefined ? undefined : new TestSink(merge, new Set(plan.capture))
