@@ -85,10 +85,14 @@ describe('race mode', () => {
     expect(failure(run.output, 'shared holds something else')).toContain('shared().count is an object; expected an integer or float typed array')
   })
 
+  it('ends a deadlocked test at its timeout, terminating its threads', () => {
+    expect(failure(run.output, 'a thread that never gets its lock')).toContain('Test timed out in 2000ms')
+  })
+
   it('leaves no stray error behind', () => {
     expect(run.output).not.toMatch(/Unhandled (Rejection|Error)/)
     expect(run.output).not.toContain('Terminating worker thread')
-    expect(run.output).toMatch(/Tests +9 failed \| 7 passed \(16\)/)
+    expect(run.output).toMatch(/Tests +10 failed \| 7 passed \(17\)/)
   })
 })
 
