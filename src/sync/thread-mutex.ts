@@ -3,7 +3,7 @@
  * happens-before the next lock.
  */
 import { A, lockWord, unlockWord } from '../threads/atomics-originals.js'
-import { Ev, type PrimitiveKind } from '../threads/protocol.js'
+import { Ev, Wait, type PrimitiveKind } from '../threads/protocol.js'
 import { ThreadPrimitive } from './thread-primitive.js'
 
 /**
@@ -25,7 +25,7 @@ export class ThreadMutex extends ThreadPrimitive {
 
   /** Blocks the thread until the lock is free, then takes it. */
   lock(): void {
-    lockWord(this.words, 0, this.abort())
+    lockWord(this.words, 0, () => this.blocked(Wait.LOCK))
     this.log()?.sync(Ev.ACQUIRE, this.id)
   }
 

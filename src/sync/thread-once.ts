@@ -3,7 +3,7 @@
  * happens-before every `do` returning.
  */
 import { A } from '../threads/atomics-originals.js'
-import { Ev, type PrimitiveKind } from '../threads/protocol.js'
+import { Ev, Wait, type PrimitiveKind } from '../threads/protocol.js'
 import { ThreadPrimitive } from './thread-primitive.js'
 
 const IDLE = 0
@@ -49,10 +49,15 @@ export class ThreadOnce extends ThreadPrimitive {
       }
       return
     }
-    const abort = this.abort()
-    while (A.load(this.words, 0) !== DONE) {
-      A.wait(this.words, 0, RUNNING, 50)
-      abort?.()
+    if (A.load(this.words, 0) !== DONE) {
+      const mark = this.blocked(Wait.ONCE)
+      try {
+        while (A.load(this.words, 0) !== DONE) {
+          if (A.wait(this.words, 0, RUNNING, 50) === 'timed-out') mark.tick()
+        }
+      } finally {
+        mark.end()
+      }
     }
     this.log()?.sync(Ev.ACQUIRE, this.id)
   }

@@ -4,7 +4,8 @@
  * the same buffer with the id its events carry in the thread's log.
  */
 import type { PrimitiveKind } from '../threads/protocol.js'
-import { abortCheck, currentLog, type ThreadLog } from '../threads/thread-log.js'
+import { beginWait, currentThread, type WaitMark } from '../threads/current-thread.js'
+import type { ThreadLog } from '../threads/thread-log.js'
 
 /** The key of a thread primitive's shared state (a registered symbol: any copy of the package sees it). */
 export const PRIMITIVE_STATE = Symbol.for('vitest-race.thread-primitive')
@@ -43,13 +44,12 @@ export abstract class ThreadPrimitive {
 
   /** The log to record in, when inside a thread of a concurrentTest.threads in race mode. */
   protected log(): ThreadLog | undefined {
-    return this.id < 0 ? undefined : currentLog()
+    return this.id < 0 ? undefined : currentThread()?.log
   }
 
-  /** Throws when the iteration was abandoned: waits check it so no thread stays blocked. */
-  protected abort(): (() => void) | undefined {
-    const log = currentLog()
-    return log === undefined ? undefined : abortCheck(log.control)
+  /** Marks the thread blocked on this primitive (for deadlock diagnosis) until `end`. */
+  protected blocked(kind: number): WaitMark {
+    return beginWait(kind, Math.max(this.id, 0))
   }
 }
 

@@ -3,7 +3,7 @@
  * `wait` that returns because the counter reached zero.
  */
 import { A } from '../threads/atomics-originals.js'
-import { Ev, type PrimitiveKind } from '../threads/protocol.js'
+import { Ev, Wait, type PrimitiveKind } from '../threads/protocol.js'
 import { ThreadPrimitive } from './thread-primitive.js'
 
 /**
@@ -46,12 +46,17 @@ export class ThreadWaitGroup extends ThreadPrimitive {
 
   /** Blocks the thread until the counter is zero. */
   wait(): void {
-    const abort = this.abort()
-    for (;;) {
-      const c = A.load(this.words, 0)
-      if (c === 0) break
-      A.wait(this.words, 0, c, 50)
-      abort?.()
+    if (A.load(this.words, 0) !== 0) {
+      const mark = this.blocked(Wait.WAIT_GROUP)
+      try {
+        for (;;) {
+          const c = A.load(this.words, 0)
+          if (c === 0) break
+          if (A.wait(this.words, 0, c, 50) === 'timed-out') mark.tick()
+        }
+      } finally {
+        mark.end()
+      }
     }
     this.log()?.sync(Ev.ACQUIRE, this.id)
   }

@@ -45,18 +45,28 @@ const NAMES = ['load', 'store', 'add', 'sub', 'and', 'or', 'xor', 'exchange', 'c
 /** The original `Atomics` functions, captured when this module loads. */
 export const A = Object.freeze(Object.fromEntries(NAMES.map((n) => [n, original(n)]))) as unknown as OriginalAtomics
 
+/** A wait the caller marks: `tick` after each 50 ms slice spent waiting, `end` once it is over. */
+export interface WaitHooks {
+  tick(): void
+  end(): void
+}
+
 /**
  * A futex-style lock on one word of shared memory (Drepper's "Futexes are tricky", mutex 2):
- * 0 free, 1 held, 2 held with waiters. `abort` ends a wait when the iteration is abandoned.
+ * 0 free, 1 held, 2 held with waiters. `onBlock` is called when the lock is not free at once.
  */
-export function lockWord(words: Int32Array, at: number, abort?: () => void): void {
+export function lockWord(words: Int32Array, at: number, onBlock?: () => WaitHooks): void {
   let c = A.compareExchange(words, at, 0, 1)
   if (c === 0) return
-  if (c !== 2) c = A.exchange(words, at, 2)
-  while (c !== 0) {
-    A.wait(words, at, 2, 50)
-    abort?.()
-    c = A.exchange(words, at, 2)
+  const hooks = onBlock?.()
+  try {
+    if (c !== 2) c = A.exchange(words, at, 2)
+    while (c !== 0) {
+      if (A.wait(words, at, 2, 50) === 'timed-out') hooks?.tick()
+      c = A.exchange(words, at, 2)
+    }
+  } finally {
+    hooks?.end()
   }
 }
 

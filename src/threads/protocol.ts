@@ -20,8 +20,34 @@ export const Control = {
   ABORT: 5,
 } as const
 
+/** Where each thread's wait words start: THREAD_WORDS per thread, in thread order. */
+export const THREAD_WAITS = 8
+
+/**
+ * A thread's wait words: what it is blocked in (0: not blocked in a library wait), a count
+ * bumped at every change, and for `Atomics.wait` on a view the element and the value waited on.
+ */
+export const WaitWord = { KIND: 0, EPOCH: 1, INDEX: 2, VALUE: 3 } as const
+
+/** Words per thread in the control buffer. */
+export const THREAD_WORDS = 4
+
+/** What a thread is blocked in: the low 4 bits of its KIND word; the rest is the primitive or array id. */
+export const Wait = {
+  LOCK: 1,
+  WAIT_GROUP: 2,
+  ONCE: 3,
+  ATOMICS_WAIT: 4,
+} as const
+
+/** At most this many threads. */
+export const MAX_THREADS = 128
+
 /** Words in the control buffer. */
-export const CONTROL_WORDS = 8
+export const CONTROL_WORDS = THREAD_WAITS + THREAD_WORDS * MAX_THREADS
+
+/** Bytes per thread for the place where it started waiting (`file:line:col`, UTF-8). */
+export const WHERE_BYTES = 512
 
 /**
  * One thread's event log: a single-producer, single-consumer ring in a SharedArrayBuffer.
@@ -122,6 +148,8 @@ export interface ThreadTask {
   readonly threads: number
   readonly shared: readonly SharedEntry[]
   readonly control: SharedArrayBuffer
+  /** WHERE_BYTES per thread: where each blocked thread started waiting. */
+  readonly waits: SharedArrayBuffer
   /** This thread's event log; absent in stress mode (no detector). */
   readonly log: SharedArrayBuffer | undefined
   /** Stress mode: seeds this thread's injected pauses. */

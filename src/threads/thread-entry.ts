@@ -8,7 +8,8 @@ import { installAtomicsPatch } from './atomics-patch.js'
 import { Control, TYPED_ARRAYS, type SharedEntry, type SharedTypedArray, type ThreadResult, type ThreadTask } from './protocol.js'
 import { instrument } from './shared-views.js'
 import { StressPauses } from './stress-pauses.js'
-import { abortCheck, setCurrentLog, ThreadLog, type ViewSink } from './thread-log.js'
+import { abortCheck, ThreadLog, type ViewSink } from './thread-log.js'
+import { CurrentThread, setCurrentThread } from './current-thread.js'
 import { workerFunction } from './worker-module.js'
 import { ThreadMutex } from '../sync/thread-mutex.js'
 import { ThreadWaitGroup } from '../sync/thread-wait-group.js'
@@ -56,11 +57,11 @@ export default async function runThread(task: ThreadTask): Promise<ThreadResult>
   const log = task.log === undefined ? undefined : new ThreadLog(new Int32Array(task.log), control, new Set(task.capture))
   const shared = materialise(task.shared, log ?? new StressPauses(task.seed, control))
   startLine(control, task.threads)
-  setCurrentLog(log)
+  setCurrentThread(new CurrentThread(task.index, control, task.waits, log))
   try {
     await fn({ shared: shared as Record<string, never>, index: task.index, threads: task.threads })
   } finally {
-    setCurrentLog(undefined)
+    setCurrentThread(undefined)
     log?.wake()
   }
   return { stacks: log?.stacks ?? [] }

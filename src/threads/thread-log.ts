@@ -77,7 +77,7 @@ export class ThreadLog implements ViewSink {
   atomic<R>(arrayId: number, index: number, op: () => R, kindOf: (result: R) => number): R {
     const stack = this.stackFor(arrayId, index)
     // Under the lock, ticket order is the order in which the operations took effect.
-    lockWord(this.control, Control.ATOMICS_LOCK, this.abort)
+    lockWord(this.control, Control.ATOMICS_LOCK, () => ({ tick: this.abort, end() {} }))
     const ticket = A.add(this.control, Control.TICKET, 1)
     let result: R
     try {
@@ -144,17 +144,4 @@ export class ThreadLog implements ViewSink {
     A.add(this.control, Control.WAKE, 1)
     A.notify(this.control, Control.WAKE)
   }
-}
-
-/** The log of the task running on this thread, for the thread primitives; undefined elsewhere. */
-let current: ThreadLog | undefined
-
-/** The log primitives record their events in, if any. */
-export function currentLog(): ThreadLog | undefined {
-  return current
-}
-
-/** Set by the thread entry around the user's function. */
-export function setCurrentLog(log: ThreadLog | undefined): void {
-  current = log
 }

@@ -8,9 +8,11 @@ import { MAIN_WORKER, type Detector } from '../detector/detector.js'
 import { describeValue } from '../runtime/run-settings.js'
 import { primitiveState } from '../sync/thread-primitive.js'
 import { A } from './atomics-originals.js'
-import { CONTROL_WORDS, Control, TYPED_ARRAYS, type SharedEntry, type SharedTypedArray, type ThreadResult, type ThreadTask, type TypedArrayName } from './protocol.js'
+import { CONTROL_WORDS, Control, MAX_THREADS, TYPED_ARRAYS, WHERE_BYTES, type SharedEntry, type SharedTypedArray, type ThreadResult, type ThreadTask, type TypedArrayName } from './protocol.js'
 import { DEFAULT_LOG_EVENTS, newLogBuffer } from './thread-log.js'
 import { threadsDetector, threadWorker, TraceMerge } from './trace-merge.js'
+import { DeadlockWatch, type BlockedThread } from './thread-deadlock.js'
+import { safeDateNow } from '../runtime/builtins.js'
 
 /** The shared state of one iteration, as it crosses to the threads and as `check` sees it. */
 export interface Shared {
@@ -97,12 +99,16 @@ export interface ThreadsRun {
   readonly merge: TraceMerge | undefined
   /** The detector, every thread joined into the test (race mode, no failure). */
   readonly detector: Detector | undefined
+  /** Every thread still running was blocked for good: the iteration was abandoned. */
+  readonly deadlock: readonly BlockedThread[] | undefined
 }
 
 /** Runs the worker module once in each of `plan.threads` threads. */
 export async function runThreadsOnce(plan: ThreadsRunPlan): Promise<ThreadsRun> {
   const n = plan.threads
+  if (n > MAX_THREADS) throw new RangeError(`vitest-race: at most ${MAX_THREADS} threads`)
   const control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4))
+  const waits = new SharedArrayBuffer(WHERE_BYTES * n)
   let merge: TraceMerge | undefined
   let detector: Detector | undefined
   let logs: SharedArrayBuffer[] = []
@@ -118,7 +124,7 @@ export async function runThreadsOnce(plan: ThreadsRunPlan): Promise<ThreadsRun> 
   let finished = false
   const settled = new Promise<void>((done) => {
     for (let k = 0; k < n; k++) {
-      const task: ThreadTask = { module: plan.module, index: k, threads: n, shared: plan.shared.entries, control: control.buffer as SharedArrayBuffer, log: logs[k], seed: threadSeed(plan.seed, k), capture: plan.capture }
+      const task: ThreadTask = { module: plan.module, index: k, threads: n, shared: plan.shared.entries, control: control.buffer as SharedArrayBuffer, waits, log: logs[k], seed: threadSeed(plan.seed, k), capture: plan.capture }
       ;(plan.pool.run(task) as Promise<ThreadResult>).then(
         (r) => {
           results[k] = r
@@ -133,16 +139,20 @@ export async function runThreadsOnce(plan: ThreadsRunPlan): Promise<ThreadsRun> 
   }).then(() => {
     finished = true
   })
+  const watch = new DeadlockWatch(control, waits, n, plan.shared.entries)
+  let deadlock: readonly BlockedThread[] | undefined
   while (!finished) {
     merge?.drain()
-    await Promise.race([settled, merge === undefined ? settled : logWanted(control)])
+    deadlock = watch.check(safeDateNow(), (k) => results[k] !== undefined)
+    if (deadlock !== undefined) break
+    await Promise.race([settled, logWanted(control)])
   }
-  if (failure !== undefined) {
+  if (failure !== undefined || deadlock !== undefined) {
     // The others stop at their next wait; one stuck elsewhere is terminated with the pool.
     A.store(control, Control.ABORT, 1)
-    return { results, failure, merge, detector: undefined }
+    return { results, failure, merge, detector: undefined, deadlock }
   }
   merge?.finish()
   if (detector !== undefined) for (let k = 0; k < n; k++) detector.join(MAIN_WORKER, threadWorker(k))
-  return { results, failure: undefined, merge, detector }
+  return { results, failure: undefined, merge, detector, deadlock: undefined }
 }

@@ -20,10 +20,11 @@ import { describeValue, runSettings, shellQuote } from '../runtime/run-settings.
 import { runThreadsOnce, share, type Shared } from './thread-run.js'
 import { captureStack } from '../runtime/stacks.js'
 import { installAtomicsPatch } from './atomics-patch.js'
-import { Ev, locationKey } from './protocol.js'
+import { Ev, locationKey, MAX_THREADS } from './protocol.js'
 import { instrument } from './shared-views.js'
 import type { SharedObject } from './thread-context.js'
 import { threadRaceError, ThreadError } from './thread-failure.js'
+import { ThreadsDeadlockError } from './thread-deadlock.js'
 import type { ViewSink } from './thread-log.js'
 import type { TraceMerge } from './trace-merge.js'
 
@@ -51,7 +52,6 @@ export interface ThreadCheckContext<S extends SharedObject> {
 /** Runs in the test after every thread has finished, with the final memory. */
 export type ThreadCheck<S extends SharedObject> = (ctx: ThreadCheckContext<S>) => unknown
 
-const MAX_THREADS = 128
 const SOURCE = 'concurrentTest.threads options'
 /** Run options that make no sense for threads: their schedule is the operating system's. */
 const NOT_FOR_THREADS = ['strategy', 'depth', 'maxInterleavings', 'path', 'semantics', 'halt'] as const
@@ -158,8 +158,8 @@ interface Outcome {
   readonly stacks: (readonly string[])[]
   /** `check`'s failure. */
   readonly error: unknown
-  /** A thread that threw or could not start. */
-  readonly threadError: ThreadError | undefined
+  /** A thread that threw or could not start, or threads blocked for good. */
+  readonly threadError: ThreadError | ThreadsDeadlockError | undefined
   readonly merge: TraceMerge | undefined
 }
 
@@ -183,8 +183,9 @@ async function runIteration(plan: IterationPlan): Promise<Outcome> {
     return { races: [], stacks: [], error: e, threadError: undefined, merge: undefined }
   }
   const n = spec.threads
-  const { results, failure, merge, detector } = await runThreadsOnce({ pool: plan.pool, module: plan.url, threads: n, shared: built, race: settings.race, historySize: settings.historySize, seed: plan.seed, capture: plan.capture })
+  const { results, failure, merge, detector, deadlock } = await runThreadsOnce({ pool: plan.pool, module: plan.url, threads: n, shared: built, race: settings.race, historySize: settings.historySize, seed: plan.seed, capture: plan.capture })
   if (failure !== undefined) return { races: [], stacks: [], error: undefined, threadError: new ThreadError(failure.thread, failure.error), merge }
+  if (deadlock !== undefined) return { races: [], stacks: [], error: undefined, threadError: new ThreadsDeadlockError(deadlock, settings.stripPathPrefix ?? settings.root), merge }
   let error: unknown
   if (spec.check !== undefined) {
     const sink = merge === undefined ? undefined : new TestSink(merge, new Set(plan.capture))

@@ -85,8 +85,12 @@ describe('race mode', () => {
     expect(failure(run.output, 'shared holds something else')).toContain('shared().count is an object; expected an integer or float typed array')
   })
 
-  it('ends a deadlocked test at its timeout, terminating its threads', () => {
-    expect(failure(run.output, 'a thread that never gets its lock')).toContain('Test timed out in 2000ms')
+  it("diagnoses threads blocked for good as Go does, with each thread's wait, before the test's timeout", () => {
+    const text = failure(run.output, 'a thread that never gets its lock')
+    expect(text).toContain('DeadlockError: vitest-race: all threads are asleep - deadlock!')
+    expect(text).toMatch(/  thread [01] waits in ThreadMutex\.lock\(\) on shared\.mu \(held\) since workers\/deadlock\.worker\.ts:6:13/)
+    expect(text).toMatch(/  thread [01] waits in ThreadMutex\.lock\(\) on shared\.mu \(held\) since workers\/deadlock\.worker\.ts:[56]:13/)
+    expect(text).not.toContain('Test timed out')
   })
 
   it('leaves no stray error behind', () => {
