@@ -20,6 +20,8 @@ export interface BlockedThread {
 
 /** How long every wait must stay unchanged before a deadlock is declared. */
 const STEADY_MS = 100
+/** How long to wait, at most, for every blocked thread to say where it waits. */
+const PLACES_MS = 1000
 
 interface Primitive {
   readonly key: string
@@ -66,6 +68,8 @@ export class DeadlockWatch {
     const waits = blocked.map((k) => this.wait(k))
     // A wait whose condition holds again is a thread woken but not yet running.
     if (waits.some((w) => w === undefined)) return undefined
+    // Give a busy machine time to let each thread say where it waits (after its first 50 ms).
+    if (waits.some((w) => w!.since === undefined) && now - s.since < PLACES_MS) return undefined
     return waits as BlockedThread[]
   }
 

@@ -33,7 +33,8 @@ describe('DeadlockWatch', () => {
     place(1, '/repo/w.ts:6:13')
     expect(watch.check(1000, running)).toBeUndefined()
     expect(watch.check(1050, running)).toBeUndefined()
-    const blocked = watch.check(1100, running)
+    expect(watch.check(1100, running)).toBeUndefined() // thread 0 has not said where yet
+    const blocked = watch.check(2000, running)
     expect(blocked).toEqual([
       { thread: 0, waitsIn: 'ThreadMutex.lock() on shared.mu (held)', since: undefined },
       { thread: 1, waitsIn: 'ThreadMutex.lock() on shared.mu (held)', since: '/repo/w.ts:6:13' },
@@ -64,7 +65,7 @@ describe('DeadlockWatch', () => {
     wg[0] = 0
     expect(watch.check(400, running)).toBeUndefined()
     wg[0] = 2
-    expect(watch.check(600, running)?.map((b) => b.waitsIn)).toEqual(['ThreadMutex.lock() on shared.mu (held)', 'ThreadWaitGroup.wait() on shared.wg (counter 2)'])
+    expect(watch.check(1000, running)?.map((b) => b.waitsIn)).toEqual(['ThreadMutex.lock() on shared.mu (held)', 'ThreadWaitGroup.wait() on shared.wg (counter 2)'])
   })
 
   it('starts over when a wait changed in between', () => {
@@ -74,6 +75,7 @@ describe('DeadlockWatch', () => {
     watch.check(0, running)
     block(0, Wait.LOCK, 0) // woke, and waits again
     expect(watch.check(150, running)).toBeUndefined()
-    expect(watch.check(250, running)).toHaveLength(1)
+    expect(watch.check(1100, running)).toBeUndefined()
+    expect(watch.check(1200, running)).toHaveLength(1)
   })
 })
