@@ -5,6 +5,6 @@
 export { ThreadMutex } from './sync/thread-mutex.js'
 export { ThreadWaitGroup } from './sync/thread-wait-group.js'
 export { ThreadOnce } from './sync/thread-once.js'
-export type { SharedObject, SharedValue, ThreadContext } from './threads/thread-context.js'
+export type { SharedObject, SharedShape, SharedValue, ThreadContext } from './threads/thread-context.js'
 export type { SharedTypedArray } from './threads/protocol.js'
 export type { ThreadCheck, ThreadCheckContext, ThreadsOptions } from './threads/threads-test.js'

@@ -18,7 +18,7 @@ import { formatSeed } from './random.js'
 import { safeDateNow } from './builtins.js'
 import { appendToMessage } from './error-notes.js'
 import { registerThreads, type ThreadCheck, type ThreadsOptions } from '../threads/threads-test.js'
-import type { SharedObject } from '../threads/thread-context.js'
+import type { SharedShape } from '../threads/thread-context.js'
 
 export type { ConcurrentBody } from './iteration-runner.js'
 
@@ -79,7 +79,7 @@ export interface ConcurrentTestAPI {
    *   shared: () => ({ balance: Int32Array.of(10_000), mu: new ThreadMutex() }),
    * }, ({ shared }) => expect(shared.balance[0]).toBe(9_600))
    */
-  threads<S extends SharedObject>(name: string, options: ThreadsOptions<S>, check?: ThreadCheck<S>): void
+  threads<S extends SharedShape<S>>(name: string, options: ThreadsOptions<S>, check?: ThreadCheck<S>): void
 }
 
 /**
@@ -104,7 +104,7 @@ export const concurrentTest: ConcurrentTestAPI = Object.assign(
       return (name: string, body: PropertyBody<Ts>, options?: ConcurrentTestOptions): void =>
         register(name, body, options, 'concurrentTest.prop(arbitraries)(name, body, options)', tuple)
     },
-    threads<S extends SharedObject>(name: string, options: ThreadsOptions<S>, check?: ThreadCheck<S>): void {
+    threads<S extends SharedShape<S>>(name: string, options: ThreadsOptions<S>, check?: ThreadCheck<S>): void {
       registerThreads(name, options, check)
     },
   },

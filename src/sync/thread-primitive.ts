@@ -49,7 +49,7 @@ export abstract class ThreadPrimitive {
 
   /** Marks the thread blocked on this primitive (for deadlock diagnosis) until `end`. */
   protected blocked(kind: number): WaitMark {
-    return beginWait(kind, Math.max(this.id, 0))
+    return beginWait(kind, this.id)
   }
 }
 

@@ -20,8 +20,9 @@ function asElement(raw: object, expected: unknown): unknown {
   return cell[0]
 }
 
+/** The element an Atomics call on view `v` touches: its index converted as Atomics converts it (ToIndex). */
 function index(v: ViewInfo, i: unknown): number {
-  return v.offset + Number(i)
+  return v.offset + (Math.trunc(Number(i)) || 0)
 }
 
 const always = (kind: number) => () => kind

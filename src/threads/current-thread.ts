@@ -35,15 +35,12 @@ export class CurrentThread {
   }
 
   /**
-   * The thread blocks in `kind` on `target` (a primitive id, or an array id with the element
-   * `index` and the `value` Atomics.wait expects): the test's thread may then find every
-   * thread blocked for good and end the iteration as a deadlock.
+   * The thread blocks in `kind` (a Wait) on the primitive `target`: the test's thread may then
+   * find every thread blocked for good and end the iteration as a deadlock.
    */
-  beginWait(kind: number, target: number, index = 0, value = 0): WaitMark {
+  beginWait(kind: number, target: number): WaitMark {
     const c = this.control
     const base = this.base
-    A.store(c, base + WaitWord.INDEX, index)
-    A.store(c, base + WaitWord.VALUE, value)
     A.store(c, base + WaitWord.KIND, kind | (target << 4))
     A.add(c, base + WaitWord.EPOCH, 1)
     let placed = false
@@ -85,7 +82,10 @@ export function setCurrentThread(thread: CurrentThread | undefined): void {
   current = thread
 }
 
-/** A mark for a wait of the current thread, or one that does nothing outside a threads test. */
-export function beginWait(kind: number, target: number, index = 0, value = 0): WaitMark {
-  return current?.beginWait(kind, target, index, value) ?? NO_MARK
+/**
+ * A mark for a wait of the current thread on the primitive `target`; one that does nothing
+ * outside a threads test, or for a primitive the thread made itself (`target` < 0).
+ */
+export function beginWait(kind: number, target: number): WaitMark {
+  return target < 0 ? NO_MARK : (current?.beginWait(kind, target) ?? NO_MARK)
 }

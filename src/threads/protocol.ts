@@ -24,20 +24,19 @@ export const Control = {
 export const THREAD_WAITS = 8
 
 /**
- * A thread's wait words: what it is blocked in (0: not blocked in a library wait), a count
- * bumped at every change, and for `Atomics.wait` on a view the element and the value waited on.
+ * A thread's wait words: which primitive wait it is blocked in (0: none), and a count bumped
+ * at every change.
  */
-export const WaitWord = { KIND: 0, EPOCH: 1, INDEX: 2, VALUE: 3 } as const
+export const WaitWord = { KIND: 0, EPOCH: 1 } as const
 
 /** Words per thread in the control buffer. */
-export const THREAD_WORDS = 4
+export const THREAD_WORDS = 2
 
-/** What a thread is blocked in: the low 4 bits of its KIND word; the rest is the primitive or array id. */
+/** What a thread is blocked in: the low 4 bits of its KIND word; the rest is the primitive id. */
 export const Wait = {
   LOCK: 1,
   WAIT_GROUP: 2,
   ONCE: 3,
-  ATOMICS_WAIT: 4,
 } as const
 
 /** At most this many threads. */

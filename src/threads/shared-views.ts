@@ -37,12 +37,20 @@ function numeric(a: number | bigint, b: number | bigint): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
-/** The element index a property key names, or -1 when it is no element of `t`. */
+/**
+ * The element index a property key names, or -1 when it is no element of `t`: digits only,
+ * no leading zero (`"1.0"`, `"1e0"` and `" 1"` are ordinary properties of a typed array).
+ */
 function elementIndex(t: SharedTypedArray, key: string): number {
+  const n = key.length
   const c = key.charCodeAt(0)
-  if (c < 48 || c > 57 || (c === 48 && key.length > 1)) return -1
+  if (c < 48 || c > 57 || (c === 48 && n > 1) || n > 15) return -1
+  for (let k = 1; k < n; k++) {
+    const d = key.charCodeAt(k)
+    if (d < 48 || d > 57) return -1
+  }
   const i = +key
-  return Number.isInteger(i) && i < t.length ? i : -1
+  return i < t.length ? i : -1
 }
 
 /** An instrumented view of `raw` whose element i is element `offset + i` of array `arrayId`. */

@@ -7,8 +7,11 @@ import type { ThreadOnce } from '../sync/thread-once.js'
 /** What `shared` may hold: integer and float typed arrays (copied into SharedArrayBuffers) and thread primitives. */
 export type SharedValue = SharedTypedArray | ThreadMutex | ThreadWaitGroup | ThreadOnce
 
-/** The object `shared` builds. */
+/** The object `shared` builds, any shape. */
 export type SharedObject = Record<string, SharedValue>
+
+/** `S` holds only what `shared` may hold (an interface as well as a type literal). */
+export type SharedShape<S> = { [K in keyof S]: SharedValue }
 
 /**
  * What a worker module's default export receives, once in each thread.
@@ -18,7 +21,7 @@ export type SharedObject = Record<string, SharedValue>
  *   shared.balance[0] -= 1
  * }
  */
-export interface ThreadContext<S extends SharedObject> {
+export interface ThreadContext<S extends SharedShape<S>> {
   /** Instrumented views of the shared arrays (reads and writes are recorded) and the primitives. */
   readonly shared: S
   /** This thread's number, 0 ≤ index < threads. */

@@ -7,6 +7,7 @@
  */
 import { frameLocation } from '../report/frames.js'
 import { A } from './atomics-originals.js'
+import { HOLDER } from '../sync/thread-mutex.js'
 import { THREAD_WAITS, THREAD_WORDS, Wait, WaitWord, WHERE_BYTES, type SharedEntry } from './protocol.js'
 
 /** A thread in a deadlock. */
@@ -81,10 +82,15 @@ export class DeadlockWatch {
     const state = A.load(p.words, 0)
     let waitsIn: string
     switch (word & 15) {
-      case Wait.LOCK:
-        if (state === 0) return undefined
-        waitsIn = `ThreadMutex.lock() on ${p.key} (held)`
+      case Wait.LOCK: {
+        // Free, or between a release and the next holder naming itself (a waiter that has just
+        // taken it is still marked until then): the wait can end, or has. A holder that is the
+        // waiting thread itself is a lock taken twice.
+        const holder = A.load(p.words, HOLDER)
+        if (state === 0 || holder === 0) return undefined
+        waitsIn = `ThreadMutex.lock() on ${p.key} (held by thread ${holder - 1})`
         break
+      }
       case Wait.WAIT_GROUP:
         if (state === 0) return undefined
         waitsIn = `ThreadWaitGroup.wait() on ${p.key} (counter ${state})`

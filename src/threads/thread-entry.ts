@@ -62,7 +62,7 @@ export default async function runThread(task: ThreadTask): Promise<ThreadResult>
     await fn({ shared: shared as Record<string, never>, index: task.index, threads: task.threads })
   } finally {
     setCurrentThread(undefined)
-    log?.wake()
+    log?.close()
   }
   return { stacks: log?.stacks ?? [] }
 }

@@ -49,6 +49,7 @@ export function logCapacity(ring: Int32Array): number {
 export class ThreadLog implements ViewSink {
   private pos = 0
   private readSeen = 0
+  private closed = false
   private readonly capacity: number
   private readonly mask: number
   private readonly abort: () => void
@@ -95,7 +96,15 @@ export class ThreadLog implements ViewSink {
   }
 
   waited(arrayId: number, index: number): void {
+    // A waitAsync the worker left pending may settle after its task ended: nothing to log then.
+    if (this.closed) return
     this.sync(Ev.ATOMIC_WAIT, arrayId, index)
+  }
+
+  /** The task ended: its iteration's log takes no more events. */
+  close(): void {
+    this.closed = true
+    this.wake()
   }
 
   /** A synchronising event of a primitive or an element: takes the next ticket and logs. */

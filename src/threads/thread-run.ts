@@ -31,13 +31,17 @@ function typedArrayName(value: unknown): TypedArrayName | undefined {
   return name in TYPED_ARRAYS ? (name as TypedArrayName) : undefined
 }
 
-/** The shared state `shared()` built, checked and copied into SharedArrayBuffers. */
-export function share(value: unknown): Shared {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+/**
+ * The shared state `shared()` built, checked and copied into SharedArrayBuffers. `earlier`
+ * holds the primitives of the test's earlier iterations, which must not come back.
+ */
+export function share(value: unknown, earlier?: WeakSet<SharedArrayBuffer>): Shared {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value)) {
     throw new TypeError(`vitest-race: concurrentTest.threads: shared() returned ${describeValue(value)}; expected an object of typed arrays and thread primitives, such as { balance: Int32Array.of(100) }`)
   }
   const out: Shared = { entries: [], names: [], arrays: [], primitives: {} }
   let primitives = 0
+  const mine = new Map<SharedArrayBuffer, number>()
   for (const [key, v] of Object.entries(value)) {
     const type = typedArrayName(v)
     if (type !== undefined) {
@@ -52,7 +56,19 @@ export function share(value: unknown): Shared {
     }
     const state = primitiveState(v)
     if (state !== undefined) {
-      out.entries.push({ key, kind: state.kind, buffer: state.buffer, id: primitives++ })
+      // One primitive under two keys is one primitive: one id, one clock.
+      let id = mine.get(state.buffer)
+      if (id === undefined) {
+        if (earlier?.has(state.buffer)) {
+          throw new TypeError(
+            `vitest-race: concurrentTest.threads: shared().${key} is the same thread primitive as in an earlier iteration; build new ones in shared() (a held lock or a counter would carry over from one iteration to the next)`,
+          )
+        }
+        earlier?.add(state.buffer)
+        id = primitives++
+        mine.set(state.buffer, id)
+      }
+      out.entries.push({ key, kind: state.kind, buffer: state.buffer, id })
       out.primitives[key] = v
       continue
     }

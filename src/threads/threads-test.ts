@@ -22,14 +22,14 @@ import { captureStack } from '../runtime/stacks.js'
 import { installAtomicsPatch } from './atomics-patch.js'
 import { Ev, locationKey, MAX_THREADS } from './protocol.js'
 import { instrument } from './shared-views.js'
-import type { SharedObject } from './thread-context.js'
+import type { SharedObject, SharedShape } from './thread-context.js'
 import { threadRaceError, ThreadError } from './thread-failure.js'
 import { ThreadsDeadlockError } from './thread-deadlock.js'
 import type { ViewSink } from './thread-log.js'
 import type { TraceMerge } from './trace-merge.js'
 
 /** Options of `concurrentTest.threads`: the worker module, the thread count and the shared state, plus the run options that apply to threads. */
-export interface ThreadsOptions<S extends SharedObject> extends Pick<RaceOptions, 'iterations' | 'seed' | 'timeout' | 'historySize' | 'exitcode' | 'logPath' | 'stripPathPrefix'> {
+export interface ThreadsOptions<S extends SharedShape<S>> extends Pick<RaceOptions, 'iterations' | 'seed' | 'timeout' | 'historySize' | 'exitcode' | 'logPath' | 'stripPathPrefix'> {
   /** The worker module (a file URL or a path; a relative path is resolved from the test file). Its default export runs once in each thread; `.ts` is allowed. */
   worker: URL | string
   /** How many threads run the worker module, 1 to 128. */
@@ -39,7 +39,7 @@ export interface ThreadsOptions<S extends SharedObject> extends Pick<RaceOptions
 }
 
 /** What `check` receives once every thread has finished. */
-export interface ThreadCheckContext<S extends SharedObject> {
+export interface ThreadCheckContext<S extends SharedShape<S>> {
   /** The final memory: instrumented views in race mode (the test's reads are checked too), the shared arrays otherwise. */
   readonly shared: S
   readonly threads: number
@@ -50,7 +50,7 @@ export interface ThreadCheckContext<S extends SharedObject> {
 }
 
 /** Runs in the test after every thread has finished, with the final memory. */
-export type ThreadCheck<S extends SharedObject> = (ctx: ThreadCheckContext<S>) => unknown
+export type ThreadCheck<S extends SharedShape<S>> = (ctx: ThreadCheckContext<S>) => unknown
 
 const SOURCE = 'concurrentTest.threads options'
 /** Run options that make no sense for threads: their schedule is the operating system's. */
@@ -165,6 +165,8 @@ interface Outcome {
 
 interface IterationPlan {
   readonly pool: Tinypool
+  /** The primitives of the test's iterations so far. */
+  readonly primitives: WeakSet<SharedArrayBuffer>
   readonly url: string
   readonly spec: ThreadsSpec
   readonly settings: RaceSettings
@@ -178,7 +180,7 @@ async function runIteration(plan: IterationPlan): Promise<Outcome> {
   const { spec, settings } = plan
   let built: Shared
   try {
-    built = share(spec.shared())
+    built = share(spec.shared(), plan.primitives)
   } catch (e) {
     return { races: [], stacks: [], error: e, threadError: undefined, merge: undefined }
   }
@@ -231,9 +233,16 @@ async function raceFailure(name: string, first: Outcome, plan: IterationPlan): P
     return key === undefined ? [] : [key]
   })
   let outcome = first
+  let pool = plan.pool
   for (let i = 0; i < REPLAYS; i++) {
-    const replay = await runIteration({ ...plan, capture: keys })
-    if (replay.threadError === undefined && replay.races.some((r) => r.current.stack !== undefined)) {
+    const replay = await runIteration({ ...plan, pool, capture: keys })
+    if (replay.threadError !== undefined) {
+      // A thread may be stuck where no abort reaches it: the next replay gets fresh threads.
+      await discardPool(pool)
+      pool = poolOf(plan.spec.threads)
+      continue
+    }
+    if (replay.races.some((r) => r.current.stack !== undefined)) {
       outcome = replay
       break
     }
@@ -254,8 +263,9 @@ async function runThreads(name: string, spec: ThreadsSpec, settings: RaceSetting
   let failed = true
   try {
     const base = settings.seed ?? randomSeed()
+    const primitives = new WeakSet<SharedArrayBuffer>()
     for (let i = 0; i < settings.iterations; i++) {
-      const plan: IterationPlan = { pool, url, spec, settings, iteration: i, seed: (base + i) >>> 0, capture: [], vitest }
+      const plan: IterationPlan = { pool, primitives, url, spec, settings, iteration: i, seed: (base + i) >>> 0, capture: [], vitest }
       const outcome = await runIteration(plan)
       if (outcome.threadError !== undefined) throw withNote(outcome.threadError, note(name, settings, plan, false))
       if (outcome.races.length > 0) throw await raceFailure(name, outcome, plan)

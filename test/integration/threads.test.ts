@@ -94,8 +94,8 @@ describe('race mode', () => {
   it("diagnoses threads blocked for good as Go does, with each thread's wait, before the test's timeout", () => {
     const text = failure(run.output, 'a thread that never gets its lock')
     expect(text).toContain('DeadlockError: vitest-race: all threads are asleep - deadlock!')
-    expect(text).toMatch(/  thread [01] waits in ThreadMutex\.lock\(\) on shared\.mu \(held\) since workers\/deadlock\.worker\.ts:6:13/)
-    expect(text).toMatch(/  thread [01] waits in ThreadMutex\.lock\(\) on shared\.mu \(held\) since workers\/deadlock\.worker\.ts:[56]:13/)
+    expect(text).toMatch(/  thread [01] waits in ThreadMutex\.lock\(\) on shared\.mu \(held by thread [01]\) since workers\/deadlock\.worker\.ts:6:13/)
+    expect(text).toMatch(/  thread [01] waits in ThreadMutex\.lock\(\) on shared\.mu \(held by thread [01]\) since workers\/deadlock\.worker\.ts:[56]:13/)
     expect(text).not.toContain('Test timed out')
   })
 

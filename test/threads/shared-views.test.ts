@@ -58,6 +58,10 @@ describe('element accesses', () => {
     expect([...r.raw]).toEqual([1, 9, 10])
   })
 
+  it('keys that are not canonical indexes are ordinary properties, as on a typed array', () => {
+    expect(recorded([1, 2], (v) => [(v as unknown as Record<string, unknown>)['1.0'], (v as unknown as Record<string, unknown>)['01']]).log).toEqual([])
+  })
+
   it('a subarray view records the elements of the whole array', () => {
     expect(recorded([1, 2, 3, 4], (v) => v.subarray(2)[1]).log).toEqual(['r3'])
   })
@@ -71,6 +75,10 @@ describe('Atomics on views', () => {
     expect(r.result).toEqual([5, 7, 9])
     expect(r.log).toEqual(['armw0', 'aload0', 'astore1'])
     expect([...r.raw]).toEqual([7, 9])
+  })
+
+  it('convert the index as Atomics does (1.5 is element 1)', () => {
+    expect(recorded([0, 0], (v) => Atomics.store(v, 1.5, 3)).log).toEqual(['astore1'])
   })
 
   it('a failed compareExchange is a load, a successful one a read-modify-write', () => {

@@ -7,7 +7,7 @@ import { DeadlockWatch, ThreadsDeadlockError } from '../../src/threads/thread-de
 function setup(threads: number) {
   const control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4))
   const waits = new SharedArrayBuffer(WHERE_BYTES * threads)
-  const mu = new Int32Array(new SharedArrayBuffer(4))
+  const mu = new Int32Array(new SharedArrayBuffer(8))
   const wg = new Int32Array(new SharedArrayBuffer(4))
   const entries: SharedEntry[] = [
     { key: 'mu', kind: 'mutex', buffer: mu.buffer as SharedArrayBuffer, id: 0 },
@@ -28,6 +28,7 @@ describe('DeadlockWatch', () => {
   it('fires when every thread waits on a held mutex and nothing changed for 100 ms', () => {
     const { watch, mu, block, place } = setup(2)
     mu[0] = 2
+    mu[1] = 1 // held by thread 0, which takes it again
     block(0, Wait.LOCK, 0)
     block(1, Wait.LOCK, 0)
     place(1, '/repo/w.ts:6:13')
@@ -36,12 +37,22 @@ describe('DeadlockWatch', () => {
     expect(watch.check(1100, running)).toBeUndefined() // thread 0 has not said where yet
     const blocked = watch.check(2000, running)
     expect(blocked).toEqual([
-      { thread: 0, waitsIn: 'ThreadMutex.lock() on shared.mu (held)', since: undefined },
-      { thread: 1, waitsIn: 'ThreadMutex.lock() on shared.mu (held)', since: '/repo/w.ts:6:13' },
+      { thread: 0, waitsIn: 'ThreadMutex.lock() on shared.mu (held by thread 0)', since: undefined },
+      { thread: 1, waitsIn: 'ThreadMutex.lock() on shared.mu (held by thread 0)', since: '/repo/w.ts:6:13' },
     ])
     expect(new ThreadsDeadlockError(blocked!, '/repo').message).toBe(
-      'vitest-race: all threads are asleep - deadlock!\n  thread 0 waits in ThreadMutex.lock() on shared.mu (held)\n  thread 1 waits in ThreadMutex.lock() on shared.mu (held) since w.ts:6:13',
+      'vitest-race: all threads are asleep - deadlock!\n  thread 0 waits in ThreadMutex.lock() on shared.mu (held by thread 0)\n  thread 1 waits in ThreadMutex.lock() on shared.mu (held by thread 0) since w.ts:6:13',
     )
+  })
+
+  it('stays silent while the lock is between a release and its next holder', () => {
+    const { watch, mu, block } = setup(2)
+    mu[0] = 2 // taken by a waiter that is still marked, not yet named
+    mu[1] = 0
+    block(0, Wait.LOCK, 0)
+    block(1, Wait.LOCK, 0)
+    watch.check(0, running)
+    expect(watch.check(5000, running)).toBeUndefined()
   })
 
   it('stays silent while a thread runs, or has finished and another still runs', () => {
@@ -55,6 +66,7 @@ describe('DeadlockWatch', () => {
 
   it('stays silent when a wait can end: the mutex was released, the counter reached zero', () => {
     const { watch, mu, wg, block } = setup(2)
+    mu[1] = 2 // held by thread 1
     block(0, Wait.LOCK, 0)
     block(1, Wait.WAIT_GROUP, 1)
     mu[0] = 0
@@ -65,12 +77,13 @@ describe('DeadlockWatch', () => {
     wg[0] = 0
     expect(watch.check(400, running)).toBeUndefined()
     wg[0] = 2
-    expect(watch.check(1000, running)?.map((b) => b.waitsIn)).toEqual(['ThreadMutex.lock() on shared.mu (held)', 'ThreadWaitGroup.wait() on shared.wg (counter 2)'])
+    expect(watch.check(1000, running)?.map((b) => b.waitsIn)).toEqual(['ThreadMutex.lock() on shared.mu (held by thread 1)', 'ThreadWaitGroup.wait() on shared.wg (counter 2)'])
   })
 
   it('starts over when a wait changed in between', () => {
     const { watch, mu, block } = setup(1)
     mu[0] = 2
+    mu[1] = 1
     block(0, Wait.LOCK, 0)
     watch.check(0, running)
     block(0, Wait.LOCK, 0) // woke, and waits again
