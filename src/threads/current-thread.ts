@@ -3,14 +3,11 @@
  * index, the control words (to say when it blocks, and to hear that the iteration was
  * abandoned) and, in race mode, its log. Undefined outside a concurrentTest.threads thread.
  */
-import { fileURLToPath } from 'node:url'
 import { userFrames } from '../report/frames.js'
+import { captureStack, OWN_DIRS } from '../runtime/stacks.js'
 import { A, type WaitHooks } from './atomics-originals.js'
 import { THREAD_WAITS, THREAD_WORDS, WaitWord, WHERE_BYTES } from './protocol.js'
 import { abortCheck, type ThreadLog } from './thread-log.js'
-
-/** This package's own folders (dist/ or src/): their frames are never where a user waits. */
-const OWN = [fileURLToPath(new URL('../', import.meta.url))]
 
 /** A wait in progress: `tick` after each timed-out slice of waiting, `end` when it is over. */
 export type WaitMark = WaitHooks
@@ -60,9 +57,7 @@ export class CurrentThread {
   }
 
   private noteWhere(): void {
-    const holder: { stack?: string } = {}
-    Error.captureStackTrace(holder)
-    const frame = userFrames(holder.stack ?? '', OWN)[0]
+    const frame = userFrames(captureStack(), OWN_DIRS)[0]
     const text = frame === undefined ? '' : `${frame.file}:${frame.line}:${frame.column}`
     const bytes = new TextEncoder().encode(text).subarray(0, WHERE_BYTES - 1)
     this.where.fill(0)

@@ -91,9 +91,6 @@ export function isTicketed(kind: number): boolean {
   return kind >= Ev.ATOMIC_LOAD
 }
 
-/** Ids of arrays and primitives fit in the event word beside the kind. */
-export const MAX_TARGETS = 1 << 26
-
 /** Location keys: array id and element index in one safe integer. */
 export function locationKey(arrayId: number, index: number): number {
   return arrayId * 0x1_0000_0000 + index

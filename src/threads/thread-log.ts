@@ -5,7 +5,8 @@
  * nothing is lost and memory stays bounded.
  */
 import { A, lockWord, unlockWord } from './atomics-originals.js'
-import { Control, Ev, EVENT_WORDS, Log } from './protocol.js'
+import { captureStack } from '../runtime/stacks.js'
+import { Control, Ev, EVENT_WORDS, Log, locationKey } from './protocol.js'
 
 /** Where accesses to instrumented shared views go: the log in race mode, pauses in stress mode. */
 export interface ViewSink {
@@ -114,13 +115,8 @@ export class ThreadLog implements ViewSink {
   }
 
   private stackFor(arrayId: number, index: number): number {
-    if (this.capture.size === 0 || !this.capture.has(arrayId * 0x1_0000_0000 + index)) return -1
-    const holder: { stack?: string } = {}
-    const limit = Error.stackTraceLimit
-    Error.stackTraceLimit = 40
-    Error.captureStackTrace(holder, this.stackFor)
-    Error.stackTraceLimit = limit
-    this.stacks.push(holder.stack ?? '')
+    if (this.capture.size === 0 || !this.capture.has(locationKey(arrayId, index))) return -1
+    this.stacks.push(captureStack(this.stackFor))
     return this.stacks.length - 1
   }
 
