@@ -1,8 +1,8 @@
 // Detection: how many iterations each approach needs to find a bug, over seeds 1..30.
 //
 // Bugs: every racy variant of the example project (its test files loaded as they are, see
-// ./example-tests/), plus four bugs written here that only an assertion reveals (their state
-// is plain closures, invisible to the detector). Approaches, each running the very same test
+// ./example-tests/), plus the four bugs of test/fixtures/exploration, loaded the same way, that
+// only an assertion reveals (their state is plain closures, invisible to the detector). Approaches, each running the very same test
 // body with at most CAP iterations per seed:
 //   - race mode: vitest-race's explore with the detector on (random strategy, the default);
 //     a run fails on a race report or on the body's own assertion;
@@ -23,7 +23,7 @@ import fc from 'fast-check'
 import { expect } from 'vitest'
 import { applyOptions, DEFAULT_SETTINGS } from '../dist/options.js'
 import { explore } from '../dist/runtime/exploration.js'
-import { loadExampleTests } from './example-tests/load.mjs'
+import { loadExampleTests, loadFixtureTests } from './example-tests/load.mjs'
 import { num, percentile, ratio, report } from './lib.mjs'
 
 const SEEDS = Array.from({ length: 30 }, (_, i) => i + 1)
@@ -47,73 +47,12 @@ const KIND_NOTE =
   'bug kinds: atomicity = an atomicity violation, which race mode should report; strict = order dependence, reported under semantics: strict; ' +
   "invariant = caught by the test's invariant only (PGlite's rows are not tracked); assertion = caught by the assertion only (untracked closures)"
 
-// The four bugs written here, as concurrentTest bodies.
-const benchBugs = {
-  'ready flag read before the data': async ({ scheduled, fanOut, expect }) => {
-    const fetchOrders = scheduled(async function fetchOrders() {
-      return ['o-1', 'o-2']
-    })
-    const cache = { ready: false, orders: [] }
-    const load = async () => {
-      cache.ready = true // the bug: announced before the data is there
-      cache.orders = await fetchOrders()
-    }
-    const read = async () => {
-      if (cache.ready) expect(cache.orders).toHaveLength(2)
-    }
-    await fanOut(2, (i) => (i === 0 ? load() : read()))
-  },
-  'crawler counter at zero too early': async ({ scheduled, spawn, expect }) => {
-    const links = { '/a': ['/a/1'], '/b': [], '/a/1': [] }
-    const fetchPage = scheduled(async function fetchPage(url) {
-      return links[url]
-    })
-    const parseLinks = scheduled(async function parseLinks(found) {
-      return found
-    })
-    const visited = []
-    let visitedWhenDone
-    let pending = 2
-    const tasks = []
-    const visit = async (url) => {
-      visited.push(url)
-      const page = await fetchPage(url)
-      pending--
-      if (pending === 0) visitedWhenDone ??= [...visited]
-      const children = await parseLinks(page) // the bug: children are counted only after this await
-      for (const child of children) {
-        pending++
-        tasks.push(spawn(() => visit(child)))
-      }
-    }
-    tasks.push(spawn(() => visit('/a')), spawn(() => visit('/b')))
-    while (tasks.length > 0) await tasks.shift()
-    expect(visitedWhenDone?.sort()).toEqual(['/a', '/a/1', '/b'])
-  },
-  'callback called twice': async ({ scheduled, fanOut, expect }) => {
-    const log = scheduled(async function log(_outcome) {})
-    let settled = false
-    const calls = []
-    const complete = async (outcome) => {
-      if (settled) return
-      await log(outcome) // the bug: checked before the await, set after it
-      settled = true
-      calls.push(outcome)
-    }
-    await fanOut(2, (i) => complete(i === 0 ? 'response' : 'timeout'))
-    expect(calls).toHaveLength(1)
-  },
-  'last launched instead of last completed': async ({ scheduled, spawn, expect }) => {
-    const api = scheduled(async function search(query) {
-      return `results for ${query}`
-    })
-    let shown = ''
-    const search = async (query) => {
-      shown = await api(query) // the bug: the last to complete wins, not the last launched
-    }
-    await Promise.all([spawn(() => search('vitest')), spawn(() => search('vitest-race'))])
-    expect(shown).toBe('results for vitest-race')
-  },
+// The four bugs of the exploration fixtures (test/fixtures/exploration), by file, with the names the table shows.
+const FIXTURE_BUGS = {
+  'ready-flag': 'ready flag read before the data',
+  crawler: 'crawler counter at zero too early',
+  'callback-twice': 'callback called twice',
+  'last-launched': 'last launched instead of last completed',
 }
 
 // ---- approaches: each runs one body for one seed, at most `runs` iterations, and returns
@@ -208,9 +147,13 @@ const approaches = {
 // ---- the bugs, grouped as Vitest runs them: a file's beforeAll/afterAll around its tests,
 // its beforeEach/afterEach around each test (here: each seed of each approach).
 
-const noHooks = { beforeAll: [], afterAll: [], beforeEach: [], afterEach: [] }
 const notes = [KIND_NOTE]
-const groups = [{ file: 'bench', hooks: noHooks, racy: Object.entries(benchBugs).map(([name, body]) => ({ name, kind: 'assertion', body })), fixed: [] }]
+const groups = []
+for (const loaded of await loadFixtureTests(Object.keys(FIXTURE_BUGS))) {
+  if (loaded.error !== undefined) throw new Error(`bench: test/fixtures/exploration/${loaded.file}.test.ts could not be loaded`, { cause: loaded.error })
+  const racy = loaded.tests.map((t) => ({ ...t, name: FIXTURE_BUGS[loaded.file], kind: 'assertion' }))
+  groups.push({ file: loaded.file, hooks: loaded.hooks, racy, fixed: [] })
+}
 for (const loaded of await loadExampleTests()) {
   if (loaded.error !== undefined) {
     notes.push(`example-project/test/${loaded.file}.test.ts not measured: ${String(loaded.error.message ?? loaded.error).split('\n')[0]} (run \`npm run demo\` to install the example project)`)

@@ -1,5 +1,5 @@
 // Module hooks (node:module register) that let plain Node import the example project's
-// TypeScript test files as they are: .ts under example-project/ is transpiled with the
+// TypeScript test files (and the exploration fixtures) as they are: .ts under those roots is transpiled with the
 // repository's own TypeScript (types erased, nothing else changed), a relative `./x.js`
 // import from a .ts file finds `./x.ts` (TypeScript's convention), and the test files'
 // imports of 'vitest' and 'vitest-race' go to the bench's stand-ins (./vitest.mjs,
@@ -8,16 +8,16 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
-let example // file URL of example-project/, with a trailing slash
+let roots // file URLs of the folders whose .ts files are transpiled (example-project/, the exploration fixtures)
 let redirects // bare specifier -> URL of its stand-in
 let ts // typescript, loaded on the first .ts file
 
 export function initialize(data) {
-  example = data.example
+  roots = data.roots
   redirects = data.redirects
 }
 
-const own = (url) => url !== undefined && url.startsWith(example) && !url.includes('/node_modules/')
+const own = (url) => url !== undefined && roots.some((root) => url.startsWith(root)) && !url.includes('/node_modules/')
 
 export async function resolve(specifier, context, nextResolve) {
   if (own(context.parentURL)) {

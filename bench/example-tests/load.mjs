@@ -10,10 +10,12 @@ import * as vitest from './vitest.mjs'
 
 const example = new URL('../../example-project/', import.meta.url)
 const testDir = new URL('test/', example)
+/** The exploration fixtures: bugs only an assertion reveals (test/fixtures/exploration). */
+const fixtureDir = new URL('../../test/fixtures/exploration/', import.meta.url)
 
 register('./hooks.mjs', import.meta.url, {
   data: {
-    example: example.href,
+    roots: [example.href, fixtureDir.href],
     redirects: { 'vitest-race': new URL('./vitest-race.mjs', import.meta.url).href, vitest: new URL('./vitest.mjs', import.meta.url).href },
   },
 })
@@ -23,15 +25,23 @@ register('./hooks.mjs', import.meta.url, {
  * options }], hooks: { beforeAll, afterAll, beforeEach, afterEach } } or, when the file could
  * not be loaded, { file, error }.
  */
-export async function loadExampleTests() {
-  const files = readdirSync(testDir).filter((f) => f.endsWith('.test.ts')).sort()
+export function loadExampleTests() {
+  return loadTests(testDir, readdirSync(testDir).filter((f) => f.endsWith('.test.ts')).sort())
+}
+
+/** The exploration fixture files named (e.g. 'crawler'), as loadExampleTests gives them. */
+export function loadFixtureTests(names) {
+  return loadTests(fixtureDir, names.map((n) => `${n}.test.ts`))
+}
+
+async function loadTests(dir, files) {
   const loaded = []
   for (const name of files) {
     const file = name.replace(/\.test\.ts$/, '')
     const testsBefore = vitestRace.registered.length
     const hooksBefore = Object.fromEntries(Object.entries(vitest.hooks).map(([k, v]) => [k, v.length]))
     try {
-      await import(new URL(name, testDir).href)
+      await import(new URL(name, dir).href)
     } catch (error) {
       loaded.push({ file, error })
       continue
