@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import { test, type TestContext } from 'vitest'
 import { applyOptions, DEFAULT_SETTINGS, type RaceOptions, type RaceSettings } from '../options.js'
 import { META_KEY, type RaceMeta } from '../provided.js'
-import { describeValue, runSettings, shellQuote } from './run-settings.js'
+import { describeValue, replayCommand, runSettings } from './run-settings.js'
 import { explore, type Failure } from './exploration.js'
 import type { ConcurrentContext } from './test-context.js'
 import { runIteration, type ConcurrentBody } from './iteration-runner.js'
@@ -16,7 +16,7 @@ import { formatSteps } from '../report/schedule-steps.js'
 import { dataRaceError } from './race-failure.js'
 import { formatSeed } from './random.js'
 import { safeDateNow } from './builtins.js'
-import { appendToMessage } from './error-notes.js'
+import { withNote } from './error-notes.js'
 import { registerThreads, type ThreadCheck, type ThreadsOptions } from '../threads/threads-test.js'
 import type { SharedShape } from '../threads/thread-context.js'
 
@@ -110,23 +110,15 @@ export const concurrentTest: ConcurrentTestAPI = Object.assign(
   },
 )
 
-function replayCommand(settings: RaceSettings, failure: Failure, vitest: TestContext): string {
-  const file = vitest.task.file.filepath
-  const rel = settings.root !== '' && file.startsWith(`${settings.root}/`) ? file.slice(settings.root.length + 1) : file
-  const pattern = vitest.task.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+function replay(settings: RaceSettings, failure: Failure, vitest: TestContext): string {
   const mode = settings.race ? [] : ['race=0']
   const strategy = settings.strategy === 'random' ? [] : [`strategy=${settings.strategy}`]
   if (settings.strategy === 'pct' && settings.depth !== DEFAULT_SETTINGS.depth) strategy.push(`depth=${settings.depth}`)
-  return `VITEST_RACE="${[...mode, ...strategy, ...replayOptions(failure)].join(' ')}" npx vitest run ${rel} -t ${shellQuote(pattern)}`
+  return replayCommand(settings, [...mode, ...strategy, ...replayOptions(failure)], vitest)
 }
 
 function replayOptions(failure: Failure): string[] {
   return [`seed=${formatSeed(failure.seed)}`, ...(failure.path === undefined ? [] : [`path=${failure.path}`])]
-}
-
-function withNote(error: unknown, note: string): Error {
-  if (!(error instanceof Error)) return new Error(`${String(error)}\n${note}`, { cause: error })
-  return appendToMessage(error, `\n\n${note}`)
 }
 
 /** Where the failure was found, the minimal interleaving, and how to replay it. */
@@ -149,7 +141,7 @@ function explorationNote(name: string, settings: RaceSettings, failure: Failure,
     ...(failure.inputs === undefined ? [] : [`Inputs: ${fc.stringify(failure.inputs)}`]),
     ...interleaving,
     // A race report has its own Replay line.
-    ...(failure.outcome.races.length > 0 ? [] : [`Replay: ${replayCommand(settings, failure, vitest)}`]),
+    ...(failure.outcome.races.length > 0 ? [] : [`Replay: ${replay(settings, failure, vitest)}`]),
     `Or pass ${options} in this concurrentTest's options to replay it.`,
   ].join('\n')
 }
@@ -206,7 +198,7 @@ async function raceFailure(settings: RaceSettings, body: ConcurrentBody, vitest:
   let outcome = await runIteration({ ...plan, capture: { labels } })
   if (outcome.races.length === 0) outcome = await runIteration({ ...plan, capture: 'all' })
   if (outcome.races.length === 0) outcome = first
-  const error = dataRaceError(outcome.races, outcome.run, replayCommand(settings, failure, vitest), settings.stripPathPrefix ?? settings.root, first.error)
+  const error = dataRaceError(outcome.races, outcome.run, replay(settings, failure, vitest), settings.stripPathPrefix ?? settings.root, first.error)
   // For the run summary in Vitest's main process (reporter.ts).
   const meta: RaceMeta = { races: error.races }
   ;(vitest.task.meta as Record<string, unknown>)[META_KEY] = meta

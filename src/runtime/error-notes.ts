@@ -7,3 +7,9 @@ export function appendToMessage(error: Error, text: string): Error {
   if (typeof error.stack === 'string' && error.stack.startsWith(before)) error.stack = `${error.name}: ${error.message}${error.stack.slice(before.length)}`
   return error
 }
+
+/** `error` with `note` after its message (a non-Error thrown value becomes an Error that says it). */
+export function withNote(error: unknown, note: string): Error {
+  if (!(error instanceof Error)) return new Error(`${String(error)}\n${note}`, { cause: error })
+  return appendToMessage(error, `\n\n${note}`)
+}

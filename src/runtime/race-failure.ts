@@ -11,7 +11,8 @@ import type { RaceReport, ReportWorker } from '../report/race-report.js'
 import { RaceHalted, type IterationRun } from './iteration.js'
 import { OWN_DIRS } from './stacks.js'
 
-function frames(stack: string | undefined): Frame[] | null {
+/** The user's frames of a captured stack, innermost first; null when none (or no stack). */
+export function frames(stack: string | undefined): Frame[] | null {
   if (stack === undefined) return null
   const f = userFrames(stack, OWN_DIRS)
   return f.length === 0 ? null : f
@@ -38,10 +39,15 @@ function namedAfterClasses(stack: string | undefined, run: IterationRun): string
  * frames, unordered; the location's label where no stack was captured.
  */
 export function codeLocationKey(race: RaceRecord): string {
-  const a = top(race.current.stack)
-  const b = top(race.previous.stack)
-  if (a === null || b === null) return `label:${race.location.label}`
-  return [frameLocation(a, ''), frameLocation(b, '')].sort().join(' ~ ')
+  return codePairKey(race.current.stack, race.previous.stack) ?? `label:${race.location.label}`
+}
+
+/** The two stacks' innermost user frames, unordered, as one key; undefined when either has none. */
+export function codePairKey(a: string | undefined, b: string | undefined): string | undefined {
+  const fa = top(a)
+  const fb = top(b)
+  if (fa === null || fb === null) return undefined
+  return [frameLocation(fa, ''), frameLocation(fb, '')].sort().join(' ~ ')
 }
 
 function workerReport(run: IterationRun, worker: number): ReportWorker {

@@ -6,17 +6,12 @@
 import type { RaceRecord } from '../detector/race-record.js'
 import { DataRaceError, PreviousAccess } from '../report/data-race-error.js'
 import { formatRaces } from '../report/format.js'
-import { frameLocation, userFrames, userStackLines, type Frame } from '../report/frames.js'
+import { userStackLines } from '../report/frames.js'
+import { codePairKey, frames } from '../runtime/race-failure.js'
 import type { RaceReport } from '../report/race-report.js'
 import { OWN_DIRS } from '../runtime/stacks.js'
 import { WORKER_MODULE_PROBLEM } from './protocol.js'
 import { resolveStack } from './trace-merge.js'
-
-function frames(stack: string | undefined): Frame[] | null {
-  if (stack === undefined) return null
-  const f = userFrames(stack, OWN_DIRS)
-  return f.length === 0 ? null : f
-}
 
 /** A thread that threw, or could not start: the message names the thread, the stack is the thread's. */
 export class ThreadError extends Error {
@@ -51,10 +46,7 @@ function distinct(races: readonly RaceRecord[], stacks: readonly (readonly strin
   for (const race of races) {
     const current = resolveStack(race.current.stack, stacks)
     const previous = race.previousEvicted ? undefined : resolveStack(race.previous.stack, stacks)
-    const a = frames(current)?.[0]
-    const b = frames(previous)?.[0]
-    const array = race.location.label.replace(/\[\d+\]$/, '')
-    const key = a === undefined || b === undefined ? `array:${array}` : [frameLocation(a, ''), frameLocation(b, '')].sort().join(' ~ ')
+    const key = codePairKey(current, previous) ?? `array:${race.location.label.replace(/\[\d+\]$/, '')}`
     if (seen.has(key)) continue
     seen.add(key)
     out.push({ race, current, previous })

@@ -14,9 +14,9 @@ import { MAIN_WORKER } from '../detector/detector.js'
 import type { RaceRecord } from '../detector/race-record.js'
 import { applyOptions, failOption, integerInRange, type RaceOptions, type RaceSettings } from '../options.js'
 import { META_KEY, type RaceMeta } from '../provided.js'
-import { appendToMessage } from '../runtime/error-notes.js'
+import { withNote } from '../runtime/error-notes.js'
 import { formatSeed, randomSeed } from '../runtime/random.js'
-import { describeValue, runSettings, shellQuote } from '../runtime/run-settings.js'
+import { describeValue, replayCommand, runSettings } from '../runtime/run-settings.js'
 import { runThreadsOnce, share, type Shared } from './thread-run.js'
 import { captureStack } from '../runtime/stacks.js'
 import { installAtomicsPatch } from './atomics-patch.js'
@@ -202,24 +202,16 @@ async function runIteration(plan: IterationPlan): Promise<Outcome> {
   return { races: detector?.races ?? [], stacks: results.map((r) => r.stacks), error, threadError: undefined, merge }
 }
 
-function replayCommand(settings: RaceSettings, seed: number, vitest: TestContext): string {
-  const file = vitest.task.file.filepath
-  const rel = settings.root !== '' && file.startsWith(`${settings.root}/`) ? file.slice(settings.root.length + 1) : file
-  const pattern = vitest.task.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  return `VITEST_RACE="${settings.race ? '' : 'race=0 '}seed=${formatSeed(seed)}" npx vitest run ${rel} -t ${shellQuote(pattern)}`
+function replay(settings: RaceSettings, seed: number, vitest: TestContext): string {
+  return replayCommand(settings, [...(settings.race ? [] : ['race=0']), `seed=${formatSeed(seed)}`], vitest)
 }
 
 function note(name: string, settings: RaceSettings, plan: IterationPlan, races: boolean): string {
   return [
     `concurrentTest.threads ${JSON.stringify(name)} failed in ${settings.race ? 'race' : 'stress'} mode on iteration ${plan.iteration + 1} of ${settings.iterations} (seed ${formatSeed(plan.seed)}, ${plan.spec.threads} threads).`,
     "Threads run in parallel and the operating system schedules them: the seed replays this iteration's injected pauses, not its interleaving.",
-    ...(races ? [] : [`Replay: ${replayCommand(settings, plan.seed, plan.vitest)}`]),
+    ...(races ? [] : [`Replay: ${replay(settings, plan.seed, plan.vitest)}`]),
   ].join('\n')
-}
-
-function withNote(error: unknown, text: string): Error {
-  if (!(error instanceof Error)) return new Error(`${String(error)}\n\n${text}`, { cause: error })
-  return appendToMessage(error, `\n\n${text}`)
 }
 
 /** How many racing locations a replay captures stacks for. */
@@ -248,7 +240,7 @@ async function raceFailure(name: string, first: Outcome, plan: IterationPlan): P
     }
   }
   const { settings, vitest } = plan
-  const error = threadRaceError(outcome.races, outcome.stacks, replayCommand(settings, plan.seed, vitest), settings.stripPathPrefix ?? settings.root, first.error)
+  const error = threadRaceError(outcome.races, outcome.stacks, replay(settings, plan.seed, vitest), settings.stripPathPrefix ?? settings.root, first.error)
   const meta: RaceMeta = { races: error.races }
   ;(vitest.task.meta as Record<string, unknown>)[META_KEY] = meta
   return withNote(error, note(name, settings, plan, true))
