@@ -5,6 +5,9 @@
  * the value, where it came from and what is allowed.
  */
 import { HISTORY_SIZE_MAX, HISTORY_SIZE_MIN } from './detector/history.js'
+import type { InstrumentOptions } from './instrument/instrument-options.js'
+
+export type { InstrumentOptions } from './instrument/instrument-options.js'
 
 /** Options a user passes to `race()` in vitest.config.ts or as the last argument of `concurrentTest`. */
 export interface RaceOptions {
@@ -41,6 +44,15 @@ export interface RaceOptions {
   logPath?: string
   /** GORACE strip_path_prefix: removed from every path in reports (default: the project root). */
   stripPathPrefix?: string
+  /**
+   * Plugin only. Which code race mode instruments (DESIGN §4): by default every module Vite
+   * transforms outside node_modules; `deps` adds npm packages, `include`/`exclude` globs
+   * (relative to the project root) refine it; `false` turns instrumentation off.
+   *
+   * @example
+   * race({ instrument: { deps: ['p-memoize'], exclude: ['src/legacy/**'] } })
+   */
+  instrument?: false | InstrumentOptions
 }
 
 /** The race rule for async workers (DESIGN §2). */
@@ -157,6 +169,7 @@ const KNOWN: Record<keyof RaceOptions, true> = {
   exitcode: true,
   logPath: true,
   stripPathPrefix: true,
+  instrument: true,
 }
 
 /**
@@ -178,8 +191,9 @@ export function applyOptions(
   const nonEmptyString = (_source: OptionSource, option: string, value: unknown) => stringValue(source, names[option as keyof RaceOptions] ?? option, value)
   if (typeof options !== 'object' || options === null) fail(source, 'options', options, 'expected an object')
   const out: { -readonly [K in keyof RaceSettings]: RaceSettings[K] } = { ...base }
+  const known = Object.keys(KNOWN).filter((k) => k !== 'instrument' || source === 'race() plugin options')
   for (const key of Object.keys(options)) {
-    if (!(key in KNOWN)) fail(source, key, (options as Record<string, unknown>)[key], `unknown option; known options are ${Object.keys(KNOWN).join(', ')}`)
+    if (!known.includes(key)) fail(source, key, (options as Record<string, unknown>)[key], `unknown option; known options are ${known.join(', ')}`)
   }
   if (options.iterations !== undefined) out.iterations = integerIn(source, 'iterations', options.iterations, 1, Number.MAX_SAFE_INTEGER)
   if (options.historySize !== undefined) out.historySize = integerIn(source, 'historySize', options.historySize, HISTORY_SIZE_MIN, HISTORY_SIZE_MAX)

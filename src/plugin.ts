@@ -9,6 +9,7 @@ import type { Plugin } from 'vitest/config'
 import { FLAGS_ENV, parseRaceFlags, RaceOptionError, resolveRunSettings, type RaceOptions, type RaceSettings } from './options.js'
 import { SETTINGS_KEY } from './provided.js'
 import { RaceReporter } from './reporter.js'
+import { instrumentConfig, instrumentContext, transformModule, type InstrumentContext } from './instrument/plugin.js'
 
 export type { RaceOptions } from './options.js'
 
@@ -59,10 +60,20 @@ export function race(options: RaceOptions = {}): Plugin {
     process.stderr.write(`${e.message}\n`)
     process.exit(1)
   }
+  let instrumentation: InstrumentContext | undefined
   return {
     name: 'vitest-race',
+    // After TypeScript is stripped and Vitest's own transforms: the transform sees JavaScript.
+    enforce: 'post',
     config() {
-      return { test: { setupFiles: [SETUP_FILE] } }
+      const inline = instrumentConfig(options.instrument)
+      return { test: { setupFiles: [SETUP_FILE], ...(inline === undefined ? {} : inline.test) } }
+    },
+    configResolved(config) {
+      instrumentation = instrumentContext(options.instrument, config.root, settingsFor(options, config.root).race)
+    },
+    transform(code, id) {
+      return instrumentation === undefined ? undefined : (transformModule(instrumentation, this, code, id) as { code: string; map: never } | undefined)
     },
     configureVitest({ project, vitest }) {
       const settings = settingsFor(options, project.config.root)

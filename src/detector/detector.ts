@@ -4,7 +4,7 @@
  * it imports nothing from Node or Vitest, so the thread trace merge can reuse it.
  */
 import { EMPTY_CLOCK, joinClocks, withComponent, type VectorClock } from './vector-clock.js'
-import { Access, dropEntry, entryOf, Location, putEntry, type AccessRecord, type PointRecord, type SpanRecord } from './shadow.js'
+import { Access, dropRead, entryOf, Location, putEntry, putRead, readAt, type AccessRecord, type PointRecord, type SpanRecord } from './shadow.js'
 import { historyCapacity, isEvicted } from './history.js'
 import { atomicityViolations, strictConflicts } from './rules.js'
 import type { RaceRecord } from './race-record.js'
@@ -138,40 +138,70 @@ export class Detector {
     w.lastPoint = { seq: ++w.pointSeq, stack, label }
   }
 
-  /** `worker` read `loc` in `turn`; `atomic` for an `Atomics.*` access (strict semantics only). */
-  read(worker: number, loc: Location, turn: number, stack?: string, atomic = false): void {
+  /**
+   * `worker` read `loc` in `turn`; `atomic` for an `Atomics.*` access (strict semantics only);
+   * `site` is the instrumented code site that read it (-1 where no transform saw the code).
+   */
+  read(worker: number, loc: Location, turn: number, stack?: string, atomic = false, site = -1): void {
     const w = this.workers[worker]!
     if (w.published !== undefined && w.published.clock === w.clock) w.clock++
     const seq = ++w.seq
-    const prev = entryOf(loc.reads, worker)
+    if (this.strict) site = -1
+    const prev = readAt(loc.reads, worker, site)
     // Fast path: a live read in the same turn with the same knowledge; the new one changes nothing
     // (no other worker can run inside a turn).
     if (prev !== undefined && prev.live && prev.turn === turn && prev.vc === w.vc && prev.clock === w.clock && prev.atomic === atomic && stack === undefined) return
     if (this.strict) {
       const rec = this.record(w, 'read', seq, turn, stack, atomic)
       for (const other of strictConflicts(loc.writes, rec)) this.report('strict', loc, rec, other, undefined)
-      putEntry(loc.reads, rec)
+      putRead(loc.reads, rec)
       return
     }
-    if (prev === undefined) loc.reads.push(this.record(w, 'read', seq, turn, stack))
+    if (prev === undefined) loc.reads.push(this.record(w, 'read', seq, turn, stack, false, site))
     // Records in the read list are never pinned in atomicity mode (a span takes its read out of the list): reuse.
-    else this.refill(prev, w, seq, turn, stack)
+    // Without a site, the latest read stands in for what a write depends on (DESIGN §2). With
+    // one, a live read keeps its place: the first read at that site since the worker's last
+    // write is the one a later write may depend on.
+    else if (site === -1 || !prev.live) this.refill(prev, w, seq, turn, stack)
   }
 
-  /** `worker` wrote `loc` in `turn`; `atomic` for an `Atomics.*` access (strict semantics only). */
-  write(worker: number, loc: Location, turn: number, stack?: string, atomic = false): void {
+  /**
+   * `worker` read `loc` and has seen the value of its latest writes: the read that ends a wait
+   * loop (`while (!ready) await …`) observed the writer's store, so the writer's history up
+   * to that write happens-before what the reader does next, as a channel receive does.
+   */
+  readAcquire(worker: number, loc: Location, turn: number, stack?: string, site = -1): void {
+    this.read(worker, loc, turn, stack, false, site)
+    const w = this.workers[worker]!
+    for (const rec of loc.writes) {
+      if (rec.worker === worker) continue
+      w.vc = joinClocks(w.vc, withComponent(rec.vc, rec.worker, rec.clock))
+      // What the writer does from now on is not covered by this edge.
+      const writer = this.workers[rec.worker]!
+      if (writer.clock === rec.clock) writer.clock++
+    }
+  }
+
+  /**
+   * `worker` wrote `loc` in `turn`; `atomic` for an `Atomics.*` access (strict semantics only).
+   * `dependsOn` says which earlier reads of `loc` by this worker the written value or the branch
+   * that writes depends on (DESIGN §4, Dependence): the read sites the transform found, `null`
+   * for a blind write that depends on no read, or undefined where no transform saw the code
+   * (the worker's last read of `loc` since its own previous write stands in).
+   */
+  write(worker: number, loc: Location, turn: number, stack?: string, atomic = false, dependsOn?: ReadonlySet<number> | null): void {
     const w = this.workers[worker]!
     if (w.published !== undefined && w.published.clock === w.clock) w.clock++
     const seq = ++w.seq
-    const read = entryOf(loc.reads, worker)
-    const stale = read !== undefined && read.live && read.turn !== turn
+    const read = loc.shape || dependsOn === null ? undefined : this.spanRead(loc, worker, dependsOn)
+    const stale = read !== undefined && read.turn !== turn
     // Fast path: this worker wrote last, in this turn, knowing the same, and closes no span:
     // every check would give the answer it gave then.
     if (!stale && loc.lastWriter === worker && stack === undefined) {
       const last = entryOf(loc.writes, worker)!
       if (!last.pinned && last.turn === turn && last.vc === w.vc && last.clock === w.clock && last.atomic === atomic) {
         last.seq = seq
-        if (read !== undefined) read.live = false
+        this.endReads(loc, worker)
         return
       }
     }
@@ -188,15 +218,35 @@ export class Detector {
       const point = w.lastPoint !== undefined && w.lastPoint.seq > read.pointSeq ? w.lastPoint : undefined
       read.pinned = rec.pinned = true
       span = { worker, read, write: rec, point }
-      dropEntry(loc.reads, worker)
-    } else if (read !== undefined) {
-      read.live = false
+      dropRead(loc.reads, read)
     }
+    this.endReads(loc, worker)
     const violations = atomicityViolations(loc, rec, span)
     for (const v of violations) this.report('atomicity', loc, rec, v.other, v.span)
     putEntry(loc.writes, rec)
     loc.lastWriter = worker
     if (span !== undefined) putEntry(loc.spans, span)
+  }
+
+  /**
+   * The read a write of `worker` may complete a read-await-write with: without dependence
+   * information, its latest live read; with it, its earliest live read at a site the write
+   * depends on (the widest span that the written value really comes from).
+   */
+  private spanRead(loc: Location, worker: number, dependsOn: ReadonlySet<number> | undefined): Access | undefined {
+    let found: Access | undefined
+    for (const r of loc.reads) {
+      if (r.worker !== worker || !r.live) continue
+      if (dependsOn === undefined) {
+        if (found === undefined || r.seq > found.seq) found = r
+      } else if (dependsOn.has(r.site) && (found === undefined || r.seq < found.seq)) found = r
+    }
+    return found
+  }
+
+  /** A write of `worker` ends its reads of `loc`: they no longer count for a later write. */
+  private endReads(loc: Location, worker: number): void {
+    for (const r of loc.reads) if (r.worker === worker) r.live = false
   }
 
   /**
@@ -210,8 +260,8 @@ export class Detector {
     loc.lastWriter = w.id
   }
 
-  private record(w: WorkerState, kind: 'read' | 'write', seq: number, turn: number, stack: string | undefined, atomic = false): Access {
-    return new Access(w.id, kind, seq, turn, w.clock, w.vc, w.pointSeq, stack, atomic)
+  private record(w: WorkerState, kind: 'read' | 'write', seq: number, turn: number, stack: string | undefined, atomic = false, site = -1): Access {
+    return new Access(w.id, kind, seq, turn, w.clock, w.vc, w.pointSeq, stack, atomic, site)
   }
 
   private refill(r: Access, w: WorkerState, seq: number, turn: number, stack: string | undefined): void {

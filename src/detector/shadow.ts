@@ -43,6 +43,11 @@ export class Access {
     public stack: string | undefined,
     /** An atomic access (`Atomics.*` on shared memory): two atomic accesses never race. */
     readonly atomic = false,
+    /**
+     * The instrumented code site that made the access (a read's site decides whether a later
+     * write depends on it), or -1 where no transform saw the code (track(), threads).
+     */
+    readonly site = -1,
   ) {}
 }
 
@@ -61,7 +66,10 @@ export interface SpanRecord {
 
 /** The shadow cell of one location. */
 export class Location {
-  /** Per worker: its last read (`live` while no write of its worker followed). */
+  /**
+   * Per worker and read site: its last read there (`live` while no write of its worker
+   * followed). Accesses without a site (-1) keep one entry per worker.
+   */
   reads: Access[] = []
   /** Per worker: its last write. */
   writes: Access[] = []
@@ -69,6 +77,11 @@ export class Location {
   lastWriter = -1
   /** Per worker: its last read-await-write span. */
   spans: SpanRecord[] = []
+  /**
+   * A collection's shape (size, key set, length): built-in mutators write it as one atomic
+   * step, so a write here never completes a read-await-write by itself (DESIGN §4).
+   */
+  shape = false
 
   /**
    * @param id  sequential number, stable across replays of a deterministic iteration
@@ -106,4 +119,33 @@ export function dropEntry<T extends { readonly worker: number }>(list: T[], work
       return
     }
   }
+}
+
+/** The entry of `worker` at read site `site` in a read list, or undefined. */
+export function readAt(list: readonly Access[], worker: number, site: number): Access | undefined {
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i]!
+    if (r.worker === worker && r.site === site) return r
+  }
+  return undefined
+}
+
+/** Replace or add the entry of `record.worker` at `record.site`. */
+export function putRead(list: Access[], record: Access): void {
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i]!
+    if (r.worker === record.worker && r.site === record.site) {
+      list[i] = record
+      return
+    }
+  }
+  list.push(record)
+}
+
+/** Remove `record` from a read list. */
+export function dropRead(list: Access[], record: Access): void {
+  const i = list.indexOf(record)
+  if (i < 0) return
+  list[i] = list[list.length - 1]!
+  list.pop()
 }

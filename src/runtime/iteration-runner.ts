@@ -10,6 +10,7 @@ import { IterationRun, type CapturePlan } from './iteration.js'
 import { codeLocationKey } from './race-failure.js'
 import { createConcurrentContext, type ConcurrentContext } from './test-context.js'
 import { releaseTurns, retainTurns } from './async-hooks.js'
+import { releaseHooks, retainHooks } from './access-hooks.js'
 import { attributeToWorker } from './workers.js'
 import { appendToMessage } from './error-notes.js'
 import { strategyFor, type Schedule } from './strategies.js'
@@ -49,6 +50,7 @@ export async function runIteration(plan: IterationPlan): Promise<Outcome> {
   const ctx = createConcurrentContext(vitest, run, iteration)
   let error: unknown
   if (settings.race) retainTurns()
+  retainHooks(settings.race)
   try {
     await runAs({ run, worker: 0 }, async () => {
       await body(ctx)
@@ -58,6 +60,7 @@ export async function runIteration(plan: IterationPlan): Promise<Outcome> {
   } finally {
     // Workers nobody joined still belong to this iteration: let them finish first.
     await Promise.all(run.settled)
+    releaseHooks(settings.race)
     if (settings.race) releaseTurns()
   }
   const lost = run.unobservedFailure()

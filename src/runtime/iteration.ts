@@ -11,6 +11,8 @@ import { captureStack, OWN_DIRS } from './stacks.js'
 import { frameLocation, userFrames } from '../report/frames.js'
 import { Tracker, type AccessSink } from './track.js'
 import { currentTurn } from './async-hooks.js'
+import { ObjectShadows } from './object-shadow.js'
+import type { RuntimeSite } from './site-table.js'
 
 /** Thrown from the access that found the first race under halt_on_error: it ends the iteration. */
 export class RaceHalted extends Error {
@@ -34,6 +36,11 @@ export interface WorkerInfo {
   error: unknown
   /** Whether anything consumed its outcome (a fanOut, an await of its spawn handle). */
   observed: boolean
+}
+
+/** A site's global id (its index in the site table), kept on the record for dependence. */
+function siteId(site: RuntimeSite): number {
+  return site.id
 }
 
 export class IterationRun implements AccessSink {
@@ -92,6 +99,50 @@ export class IterationRun implements AccessSink {
     if (ctx === undefined || ctx.run !== this) return
     this.detector!.write(ctx.worker, loc, currentTurn(), this.stackFor(loc))
     if (this.halting) this.halt()
+  }
+
+  private objectShadows: ObjectShadows | undefined
+
+  /** The shadows of real objects that instrumented code touches (race mode). */
+  get shadows(): ObjectShadows {
+    return (this.objectShadows ??= new ObjectShadows((label) => this.location(label)))
+  }
+
+  /** An instrumented read by `worker` (the running worker of this iteration) at `site`. */
+  accessRead(worker: number, loc: Location, site: RuntimeSite | undefined): void {
+    this.detector!.read(worker, loc, currentTurn(), this.stackFor(loc), false, site === undefined ? -1 : siteId(site))
+    if (this.halting) this.halt()
+  }
+
+  /** An instrumented read that ends a wait loop: it also orders the writer's store before what follows. */
+  accessReadAcquire(worker: number, loc: Location, site: RuntimeSite): void {
+    this.detector!.readAcquire(worker, loc, currentTurn(), this.stackFor(loc), siteId(site))
+    if (this.halting) this.halt()
+  }
+
+  /** An instrumented write; `dependsOn` as Detector.write takes it. */
+  accessWrite(worker: number, loc: Location, dependsOn: ReadonlySet<number> | null | undefined): void {
+    this.detector!.write(worker, loc, currentTurn(), this.stackFor(loc), false, dependsOn)
+    if (this.halting) this.halt()
+  }
+
+  /**
+   * An instrumented `await` in a worker: once the awaited value has settled (real I/O
+   * included), the continuation waits at a scheduling point until the strategy lets it go,
+   * so exploration and replay cover it (DESIGN §5). The settled value or error is passed on.
+   */
+  async awaitPoint(worker: number, value: unknown, label: string): Promise<unknown> {
+    let result: unknown
+    let failed = false
+    try {
+      result = await value
+    } catch (e) {
+      failed = true
+      result = e
+    }
+    await this.point(worker, label)
+    if (failed) throw result
+    return result
   }
 
   /** GORACE halt_on_error: the first race ends the iteration at once, from the access that found it. */

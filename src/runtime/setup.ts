@@ -7,6 +7,7 @@ import { inject } from 'vitest'
 import './builtins.js'
 import './async-hooks.js'
 import './context.js'
+import './access-hooks.js'
 import { SETTINGS_KEY } from '../provided.js'
 import { instrumentLockLibraries } from './lock-libraries.js'
 

@@ -1,0 +1,105 @@
+/**
+ * Dependence (DESIGN §4): which earlier reads a write depends on. A write depends on the
+ * reads inside its value, on the reads that defined the locals its value uses (followed
+ * through every assignment of those locals in the module, flow-insensitively), and on the
+ * reads that decide whether it runs (the tests of enclosing ifs, conditionals, logical
+ * operators, loops and switches, and of earlier ifs in its block that may leave early).
+ * Over-approximating dependence can only keep a report; missing one could drop a true race,
+ * never add a false one.
+ */
+import type { Node } from './estree.js'
+import type { Binding, ScopeInfo } from './scope.js'
+import { children, patternNames } from './scope.js'
+import type { Site } from './sites.js'
+
+/** What the walk recorded about one write site. */
+export interface WriteFacts {
+  /** Index of the write's site. */
+  readonly site: number
+  /** The expressions whose value is written (or the arguments of a collection call). */
+  readonly value: readonly Node[]
+  /** Tests that decide whether the write runs. */
+  readonly control: readonly Node[]
+  /** The write also reads the location at its own site (`x++`, `o.k += v`). */
+  readonly self: boolean
+}
+
+const READ_KINDS = new Set(['r', 'u', 'c', 'rs', 'it'])
+
+/** Fill `deps` of every write site. */
+export function resolveDependences(sites: Site[], starts: readonly number[], writes: readonly WriteFacts[], scope: ScopeInfo): void {
+  if (writes.length === 0) return
+  // Read sites by their start offset, in order.
+  const reads: { start: number; id: number }[] = []
+  for (let i = 0; i < sites.length; i++) if (READ_KINDS.has(sites[i]!.k)) reads.push({ start: starts[i]!, id: i })
+  reads.sort((a, b) => a.start - b.start)
+  const defs = definitions(scope)
+  const refs = [...scope.refs.entries()].map(([node, b]) => ({ start: node.start as number, b })).sort((a, b) => a.start - b.start)
+  const memo = new Map<Binding, Set<number>>()
+
+  const readsIn = (n: Node, out: Set<number>): void => {
+    for (let i = lowerBound(reads, n.start); i < reads.length && reads[i]!.start < n.end; i++) out.add(reads[i]!.id)
+  }
+  const localsIn = (n: Node): Binding[] => {
+    const out: Binding[] = []
+    for (let i = lowerBound(refs, n.start); i < refs.length && refs[i]!.start < n.end; i++) out.push(refs[i]!.b)
+    return out
+  }
+  const viaBinding = (b: Binding): Set<number> => {
+    let set = memo.get(b)
+    if (set !== undefined) return set
+    set = new Set<number>()
+    memo.set(b, set) // a cycle ends here
+    for (const value of defs.get(b) ?? []) closure(value, set)
+    return set
+  }
+  const closure = (n: Node, out: Set<number>): void => {
+    readsIn(n, out)
+    for (const b of localsIn(n)) for (const id of viaBinding(b)) out.add(id)
+  }
+
+  for (const w of writes) {
+    const out = new Set<number>()
+    if (w.self) out.add(w.site)
+    for (const v of w.value) closure(v, out)
+    for (const c of w.control) closure(c, out)
+    out.delete(-1)
+    sites[w.site]!.deps = [...out].sort((a, b) => a - b)
+  }
+}
+
+function lowerBound(list: readonly { start: number }[], start: number): number {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (list[mid]!.start < start) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** Every value assigned to each binding: declarator inits, assignments, for-of/in sources. */
+function definitions(scope: ScopeInfo): Map<Binding, Node[]> {
+  const defs = new Map<Binding, Node[]>()
+  const add = (ids: Node[], value: Node) => {
+    for (const id of ids) {
+      const b = scope.refs.get(id)
+      if (b === undefined) continue
+      let list = defs.get(b)
+      if (list === undefined) defs.set(b, (list = []))
+      list.push(value)
+    }
+  }
+  const visit = (n: Node): void => {
+    if (n.type === 'VariableDeclarator' && n.init) add(patternNames(n.id), n.init)
+    else if (n.type === 'AssignmentExpression') add(patternNames(n.left), n.right)
+    else if ((n.type === 'ForOfStatement' || n.type === 'ForInStatement') && n.left.type !== 'VariableDeclaration') add(patternNames(n.left), n.right)
+    else if ((n.type === 'ForOfStatement' || n.type === 'ForInStatement') && n.left.type === 'VariableDeclaration') {
+      for (const d of n.left.declarations) add(patternNames(d.id), n.right)
+    }
+    for (const c of children(n)) visit(c)
+  }
+  visit(scope.module.node)
+  return defs
+}

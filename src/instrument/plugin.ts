@@ -1,0 +1,81 @@
+/**
+ * The transform as a Vite plugin's hooks (main process): a filter and a call into the pure
+ * `instrument` (STYLE: Vitest's hoistMocksPlugin). It sees what Vite transforms: the
+ * project's sources and tests, and the dependencies listed in `instrument.deps`, which the
+ * `config` hook inlines so that Vite transforms them too.
+ */
+import { fileURLToPath } from 'node:url'
+import { relative } from 'node:path'
+import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping'
+import { globFilter, resolveInstrument, type InstrumentSettings } from './instrument-options.js'
+import { instrument, InstrumentParseError, type InstrumentMode } from './transform.js'
+
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const OWN = [`${PACKAGE_ROOT}dist/`, `${PACKAGE_ROOT}src/`]
+const SCRIPT = /\.(m|c)?(j|t)sx?$/
+
+/** The part of the Vitest config the instrumentation adds (dependencies inlined). */
+export function instrumentConfig(value: unknown): { test: { server: { deps: { inline: string[] } } } } | undefined {
+  if (typeof value !== 'object' || value === null || !Array.isArray((value as { deps?: unknown }).deps)) return undefined
+  const deps = (value as { deps: unknown[] }).deps.filter((d): d is string => typeof d === 'string')
+  return deps.length === 0 ? undefined : { test: { server: { deps: { inline: deps } } } }
+}
+
+/** What the transform hook needs, fixed once the config is resolved. */
+export interface InstrumentContext {
+  readonly settings: InstrumentSettings
+  readonly mode: InstrumentMode
+  readonly root: string
+  readonly accepts: (file: string) => boolean
+}
+
+/** Resolve the `instrument` option for a project root and race mode. */
+export function instrumentContext(value: unknown, root: string, race: boolean): InstrumentContext {
+  const settings = resolveInstrument(value, root)
+  const globs = globFilter(settings, root)
+  const depDirs = settings.depDirs.map((d) => (d.endsWith('/') ? d : `${d}/`))
+  const accepts = (file: string): boolean => {
+    if (!SCRIPT.test(file) || OWN.some((dir) => file.startsWith(dir))) return false
+    if (file.includes('/node_modules/')) return depDirs.some((dir) => file.startsWith(dir))
+    return globs(file)
+  }
+  return { settings, mode: race ? 'full' : 'awaits', root, accepts }
+}
+
+/** The module id as a file path, or undefined for virtual modules and ids with a query. */
+function fileOf(id: string): string | undefined {
+  if (id.startsWith('\0') || id.includes('?')) return undefined
+  return id.startsWith('file://') ? fileURLToPath(id) : id
+}
+
+/** Minimal view of Vite's transform context. */
+interface TransformContext {
+  warn(message: string): void
+  getCombinedSourcemap?(): unknown
+}
+
+/** The transform hook's work: instrumented code and map, or undefined to leave the module alone. */
+export function transformModule(ctx: InstrumentContext, self: TransformContext, code: string, id: string): { code: string; map: unknown } | undefined {
+  if (!ctx.settings.enabled) return undefined
+  const file = fileOf(id)
+  if (file === undefined || !ctx.accepts(file)) return undefined
+  let trace: TraceMap | undefined | null
+  const originalLine = (line: number, column: number): number | undefined => {
+    if (trace === undefined) {
+      try {
+        trace = new TraceMap(self.getCombinedSourcemap?.() as never)
+      } catch {
+        trace = null
+      }
+    }
+    return trace === null ? undefined : (originalPositionFor(trace, { line, column }).line ?? undefined)
+  }
+  try {
+    const out = instrument(code, { mode: ctx.mode, file: relative(ctx.root, file), originalLine })
+    return out === undefined ? undefined : { code: out.code, map: out.map }
+  } catch (e) {
+    if (!(e instanceof InstrumentParseError)) throw e
+    self.warn(e.message)
+    return undefined
+  }
+}

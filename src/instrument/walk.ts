@@ -1,0 +1,446 @@
+/**
+ * The transform's visitor: one handler per node kind, each inserting its event around the
+ * node it instruments (instrumenter.ts), parents before children so that insertions nest,
+ * and keeping the control tests (if, ?:, &&, loops, switch, early-exit guards) that the
+ * dependence pass needs.
+ */
+import type { Node } from './estree.js'
+import { HOOKS_GLOBAL as H } from './sites.js'
+import { children, patternNames } from './scope.js'
+import { trivialValue, type Instrumenter } from './instrumenter.js'
+
+const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression'])
+
+/** Built-in methods dispatched on the receiver at run time (Map, Set, WeakMap, WeakSet, arrays, Object.keys …). */
+export const COLLECTION_METHODS: ReadonlySet<string> = new Set([
+  'get', 'set', 'has', 'delete', 'add', 'clear', 'forEach', 'keys', 'values', 'entries',
+  'push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin',
+  'includes', 'indexOf', 'lastIndexOf', 'find', 'findIndex', 'findLast', 'findLastIndex', 'some', 'every',
+  'map', 'filter', 'reduce', 'reduceRight', 'join', 'slice', 'at', 'concat', 'flat', 'flatMap', 'getOwnPropertyNames',
+])
+
+/** The key of a member as code: a string literal for `o.k`, `o["k"]`, `o[3]` and `this.#k`; undefined when computed. */
+function staticKey(m: Node): string | undefined {
+  if (m.property.type === 'PrivateIdentifier') return JSON.stringify(`#${m.property.name}`)
+  if (!m.computed) return JSON.stringify(m.property.name)
+  const p = m.property
+  if (p.type === 'Literal' && (typeof p.value === 'string' || typeof p.value === 'number')) return JSON.stringify(String(p.value))
+  return undefined
+}
+
+/** Whether a member may be rewritten: not `super.x`, no `?.` link under it, and an optional link only at the top of its chain. */
+function rewritable(m: Node, parent: Node | undefined): boolean {
+  if (m.object.type === 'Super') return false
+  for (let x: Node = m.object; ; ) {
+    if (x.type === 'MemberExpression' || x.type === 'CallExpression') {
+      if (x.optional) return false
+      x = x.type === 'MemberExpression' ? x.object : x.callee
+    } else break
+  }
+  return !m.optional || parent?.type === 'ChainExpression'
+}
+
+/** Does a statement leave its block early (return, throw, break, continue; nested functions aside)? */
+function mayExit(n: Node | null | undefined): boolean {
+  if (n == null || FUNCTIONS.has(n.type) || n.type === 'ClassDeclaration' || n.type === 'ClassExpression') return false
+  if (n.type === 'ReturnStatement' || n.type === 'ThrowStatement' || n.type === 'BreakStatement' || n.type === 'ContinueStatement') return true
+  return children(n).some(mayExit)
+}
+
+/** Does `n` await (nested functions aside)? */
+function awaits(n: Node | null | undefined): boolean {
+  if (n == null || FUNCTIONS.has(n.type)) return false
+  if (n.type === 'AwaitExpression' || (n.type === 'ForOfStatement' && n.await === true)) return true
+  return children(n).some(awaits)
+}
+
+function unparen(n: Node): Node {
+  while (n.type === 'ParenthesizedExpression') n = n.expression
+  return n
+}
+
+/** Visit `node` (under `parent[key]`). */
+export function walk(ins: Instrumenter, node: Node, parent: Node | undefined, key: string): void {
+  if (FUNCTIONS.has(node.type)) return visitFunction(ins, node)
+  if (node.type === 'StaticBlock') return ins.withFn(node, () => visitStatements(ins, node.body))
+  if (node.type === 'AwaitExpression') {
+    awaitPoint(ins, node.argument, node, 'aw')
+    return walk(ins, node.argument, node, 'argument')
+  }
+  if (node.type === 'ForOfStatement' && node.await === true) {
+    awaitPoint(ins, node.right, node, 'fa')
+    return visitForIn(ins, node)
+  }
+  if (!ins.full) return visitChildren(ins, node)
+  switch (node.type) {
+    case 'Program':
+    case 'BlockStatement':
+      return visitStatements(ins, node.body)
+    case 'SwitchCase':
+      if (node.test) walk(ins, node.test, node, 'test')
+      return visitStatements(ins, node.consequent)
+    case 'IfStatement':
+    case 'ConditionalExpression':
+      walk(ins, node.test, node, 'test')
+      return underControl(ins, node.test, () => {
+        walk(ins, node.consequent, node, 'consequent')
+        if (node.alternate) walk(ins, node.alternate, node, 'alternate')
+      })
+    case 'LogicalExpression':
+      walk(ins, node.left, node, 'left')
+      return underControl(ins, node.left, () => walk(ins, node.right, node, 'right'))
+    case 'WhileStatement':
+    case 'DoWhileStatement':
+    case 'ForStatement':
+      return visitLoop(ins, node)
+    case 'SwitchStatement':
+      walk(ins, node.discriminant, node, 'discriminant')
+      return underControl(ins, node.discriminant, () => {
+        for (const c of node.cases) walk(ins, c, node, 'cases')
+      })
+    case 'MemberExpression':
+      return visitMember(ins, node, parent, key)
+    case 'Identifier':
+      return visitIdentifier(ins, node, parent, key)
+    case 'AssignmentExpression':
+      return visitAssignment(ins, node)
+    case 'UpdateExpression':
+      return visitUpdate(ins, node)
+    case 'UnaryExpression':
+      if (node.operator === 'delete') {
+        const arg = unparen(node.argument)
+        if (arg.type === 'MemberExpression' && rewritable(arg, undefined) && arg.property.type !== 'PrivateIdentifier') {
+          const site = ins.site('d', arg, ins.ownerFacts(arg.object))
+          ins.wrote([], false)
+          memberAccess(ins, arg, (o, k) => `${H}.d(${o}, ${k}, ${site})`)
+          return visitMemberOperands(ins, arg)
+        }
+      }
+      return visitChildren(ins, node)
+    case 'BinaryExpression':
+      if (node.operator === 'in' && node.left.type !== 'PrivateIdentifier') {
+        const site = ins.site('r', node, ins.ownerFacts(node.right))
+        ins.s.appendLeft(node.left.start, '(')
+        const k = ins.wrapKey(node.left, undefined)
+        ins.s.prependLeft(node.left.end, ')')
+        ins.wrapObject(node.right, (o) => `${H}.r(${o}, ${k}, ${site})`)
+      }
+      return visitChildren(ins, node)
+    case 'CallExpression':
+      return visitCall(ins, node)
+    case 'VariableDeclarator':
+      if (node.init && node.id.type === 'ObjectPattern') destructure(ins, node.id, node.init)
+      if (node.init) walk(ins, node.init, node, 'init')
+      return visitPattern(ins, node.id)
+    case 'SpreadElement':
+      if (parent?.type !== 'ObjectPattern' && parent?.type !== 'ArrayPattern') {
+        const site = ins.site('it', node.argument, ins.ownerFacts(node.argument))
+        ins.wrapValue(node.argument, `${H}.it(${lastTemp(ins)}, ${site})`)
+      }
+      return visitChildren(ins, node)
+    case 'ForOfStatement': {
+      const site = ins.site('it', node.right, ins.ownerFacts(node.right))
+      ins.wrapValue(node.right, `${H}.it(${lastTemp(ins)}, ${site})`)
+      return visitForIn(ins, node)
+    }
+    case 'ForInStatement':
+      return visitForIn(ins, node)
+    case 'Property':
+      if (node.shorthand && parent?.type === 'ObjectExpression' && needsInstrumenting(ins, node.value)) ins.s.appendLeft(node.value.start, `${node.key.name}: `)
+      if (node.computed) walk(ins, node.key, node, 'key')
+      return walk(ins, node.value, node, 'value')
+    case 'ExportSpecifier':
+    case 'ImportDeclaration':
+    case 'ExportAllDeclaration':
+    case 'LabeledStatement':
+      if (node.type === 'LabeledStatement') return walk(ins, node.body, node, 'body')
+      return
+    case 'ClassDeclaration':
+    case 'ClassExpression':
+      // The class name is a declaration, not a reference.
+      if (node.superClass) walk(ins, node.superClass, node, 'superClass')
+      return walk(ins, node.body, node, 'body')
+    case 'MethodDefinition':
+    case 'PropertyDefinition':
+    case 'AccessorProperty':
+      if (node.computed) walk(ins, node.key, node, 'key')
+      if (node.value) walk(ins, node.value, node, 'value')
+      return
+    default:
+      return visitChildren(ins, node)
+  }
+}
+
+/** The temporary a `wrapValue` just allocated (it is the function context's newest). */
+function lastTemp(ins: Instrumenter): string {
+  return `__vt${ins.fn.temps + 1}`
+}
+
+function needsInstrumenting(ins: Instrumenter, id: Node): boolean {
+  return id.type === 'Identifier' && ins.token(ins.scope.refs.get(id)) !== undefined
+}
+
+/** `for (left in/of right) body`: the left side is a target, not a read. */
+function visitForIn(ins: Instrumenter, node: Node): void {
+  if (node.left.type === 'VariableDeclaration') walk(ins, node.left, node, 'left')
+  else visitPattern(ins, node.left)
+  walk(ins, node.right, node, 'right')
+  walk(ins, node.body, node, 'body')
+}
+
+function visitChildren(ins: Instrumenter, node: Node): void {
+  for (const key in node) {
+    if (key === 'type' || key === 'start' || key === 'end') continue
+    const v = node[key]
+    if (Array.isArray(v)) {
+      for (const c of v) if (c !== null && typeof c === 'object' && typeof c.type === 'string') walk(ins, c, node, key)
+    } else if (v !== null && typeof v === 'object' && typeof v.type === 'string') walk(ins, v, node, key)
+  }
+}
+
+/** Statements of a block in order; an `if` that may leave early guards the ones after it. */
+function visitStatements(ins: Instrumenter, body: readonly Node[]): void {
+  const depth = ins.control.length
+  for (const st of body) {
+    // Inserted code may open with `(`: never let it continue the previous line's expression.
+    if (st.type === 'ExpressionStatement' && typeof st.directive !== 'string') ins.s.appendLeft(st.start, ';')
+    walk(ins, st, undefined, 'body')
+    if (ins.full && st.type === 'IfStatement' && (mayExit(st.consequent) || mayExit(st.alternate))) ins.control.push(st.test)
+  }
+  ins.control.length = depth
+}
+
+function underControl(ins: Instrumenter, test: Node, visit: () => void): void {
+  ins.control.push(test)
+  try {
+    visit()
+  } finally {
+    ins.control.pop()
+  }
+}
+
+function visitLoop(ins: Instrumenter, node: Node): void {
+  if (node.type === 'ForStatement' && node.init) walk(ins, node.init, node, 'init')
+  if (node.type === 'DoWhileStatement') {
+    // The body runs before the test, under it from the second round on.
+    if (node.test) ins.control.push(node.test)
+    walk(ins, node.body, node, 'body')
+    if (node.test) ins.control.pop()
+  }
+  if (node.test) {
+    const wasWaiting = ins.inWaitTest
+    ins.inWaitTest = awaits(node.body) || (node.update != null && awaits(node.update))
+    walk(ins, node.test, node, 'test')
+    ins.inWaitTest = wasWaiting
+  }
+  const test: Node | null = node.test ?? null
+  const rest = () => {
+    if (node.type !== 'DoWhileStatement') walk(ins, node.body, node, 'body')
+    if (node.type === 'ForStatement' && node.update) walk(ins, node.update, node, 'update')
+  }
+  if (test === null) rest()
+  else underControl(ins, test, rest)
+}
+
+function visitFunction(ins: Instrumenter, node: Node): void {
+  // Parameters (defaults) are evaluated in a scope that cannot see the body's declarations:
+  // they use the enclosing function's temporaries.
+  for (const p of node.params) visitPattern(ins, p)
+  ins.withFn(node, () => {
+    if (node.body.type === 'BlockStatement') visitStatements(ins, node.body.body)
+    else walk(ins, node.body, node, 'body')
+  })
+}
+
+/** Patterns bind names; only their default values and computed keys are code to visit. */
+function visitPattern(ins: Instrumenter, p: Node | null): void {
+  if (p == null) return
+  switch (p.type) {
+    case 'ObjectPattern':
+      for (const prop of p.properties) {
+        if (prop.type === 'RestElement') visitPattern(ins, prop.argument)
+        else {
+          if (prop.computed) walk(ins, prop.key, prop, 'key')
+          visitPattern(ins, prop.value)
+        }
+      }
+      return
+    case 'ArrayPattern':
+      for (const el of p.elements) visitPattern(ins, el)
+      return
+    case 'RestElement':
+      return visitPattern(ins, p.argument)
+    case 'AssignmentPattern':
+      visitPattern(ins, p.left)
+      return walk(ins, p.right, p, 'right')
+    case 'Identifier':
+      return
+    default:
+      // A member expression target inside a destructuring assignment: its operands are code.
+      return walk(ins, p, undefined, 'pattern')
+  }
+}
+
+/** `const { a, b } = v`: reads of `a` and `b` (and the shape, for a rest element) after `v`. */
+function destructure(ins: Instrumenter, pattern: Node, value: Node): void {
+  const keys: string[] = []
+  let rest = false
+  for (const prop of pattern.properties) {
+    if (prop.type === 'RestElement') rest = true
+    else if (!prop.computed && prop.key.type === 'Identifier') keys.push(prop.key.name)
+    else if (prop.key.type === 'Literal') keys.push(String(prop.key.value))
+  }
+  if (keys.length === 0 && !rest) return
+  const site = ins.site('rs', value, { ...ins.ownerFacts(value), text: `{ ${keys.join(', ')}${rest ? ', ...' : ''} } = …` })
+  ins.wrapValue(value, `${H}.rs(${lastTemp(ins)}, ${JSON.stringify(keys)}, ${rest}, ${site})`)
+}
+
+/** The site's object and key, for a member access with `hook(obj, key)` placed before the access. */
+function memberAccess(ins: Instrumenter, m: Node, hook: (obj: string, key: string) => string): void {
+  const key = staticKey(m)
+  if (key !== undefined) {
+    ins.wrapObject(m.object, (o) => hook(o, key))
+    return
+  }
+  const o = ins.holdObject(m.object)
+  ins.wrapKey(m.property, (k) => hook(o, k))
+}
+
+/** Visit a member's operands (not the member itself as a read). */
+function visitMemberOperands(ins: Instrumenter, m: Node): void {
+  walk(ins, m.object, m, 'object')
+  if (m.computed) walk(ins, m.property, m, 'property')
+}
+
+function visitMember(ins: Instrumenter, m: Node, parent: Node | undefined, key: string): void {
+  const callee = parent?.type === 'CallExpression' && key === 'callee'
+  const tagged = parent?.type === 'TaggedTemplateExpression' && key === 'tag'
+  if (!callee && !tagged && rewritable(m, parent)) {
+    const site = ins.site('r', m, ins.ownerFacts(m.object))
+    memberAccess(ins, m, (o, k) => `${H}.r(${o}, ${k}, ${site})`)
+  }
+  visitMemberOperands(ins, m)
+}
+
+function visitIdentifier(ins: Instrumenter, id: Node, parent: Node | undefined, key: string): void {
+  if (parent?.type === 'MemberExpression' && key === 'property' && !parent.computed) return
+  const b = ins.scope.refs.get(id)
+  const token = ins.token(b)
+  if (token === undefined) return
+  const site = ins.site('r', id, { obj: id.name, where: ins.where(b!), b: 1 })
+  ins.hookBefore(id, `${H}.r(${token}, ${JSON.stringify(id.name)}, ${site})`)
+}
+
+function visitAssignment(ins: Instrumenter, node: Node): void {
+  const left = unparen(node.left)
+  const compound = node.operator !== '='
+  const logical = node.operator === '||=' || node.operator === '&&=' || node.operator === '??='
+  if (left.type === 'ObjectPattern' || left.type === 'ArrayPattern') {
+    if (left.type === 'ObjectPattern') destructure(ins, left, node.right)
+    walk(ins, node.right, node, 'right')
+    return visitPattern(ins, left)
+  }
+  if (left.type === 'Identifier') {
+    const b = ins.scope.refs.get(left)
+    const token = ins.token(b)
+    if (token !== undefined) {
+      const facts = { obj: left.name, where: ins.where(b!), b: 1 as const }
+      const name = JSON.stringify(left.name)
+      if (compound) {
+        const site = ins.site('u', node, facts)
+        ins.hookBefore(node, `${H}.r(${token}, ${name}, ${site})`)
+        // A logical assignment of an anonymous function names it: leave that write unrecorded.
+        if (!(logical && trivialValue(node.right))) {
+          ins.wrote([node.right], true)
+          ins.wrapValue(node.right, `${H}.w(${token}, ${name}, ${site})`)
+        }
+      } else {
+        const site = ins.site('w', node, facts)
+        ins.wrote([node.right], false)
+        if (trivialValue(node.right)) ins.hookBefore(node, `${H}.w(${token}, ${name}, ${site})`)
+        else ins.wrapValue(node.right, `${H}.w(${token}, ${name}, ${site})`)
+      }
+    }
+    return walk(ins, node.right, node, 'right')
+  }
+  if (left.type === 'MemberExpression' && rewritable(left, undefined)) {
+    const facts = ins.ownerFacts(left.object)
+    const site = ins.site(compound ? 'u' : 'w', node, facts)
+    const key = staticKey(left)
+    if (compound || !trivialValue(node.right)) {
+      // Object (and key) first, the read for a compound assignment, then the value, then the write.
+      const o = compound && key !== undefined ? ins.wrapObject(left.object, (o) => `${H}.r(${o}, ${key}, ${site})`) : ins.holdObject(left.object)
+      const k = key ?? ins.wrapKey(left.property, compound ? (k) => `${H}.r(${o}, ${k}, ${site})` : undefined)
+      if (!(logical && trivialValue(node.right))) {
+        ins.wrote([node.right], compound)
+        ins.wrapValue(node.right, `${H}.w(${o}, ${k}, ${site})`)
+      }
+    } else {
+      ins.wrote([], false)
+      memberAccess(ins, left, (o, k) => `${H}.w(${o}, ${k}, ${site})`)
+    }
+    visitMemberOperands(ins, left)
+    return walk(ins, node.right, node, 'right')
+  }
+  visitChildren(ins, node)
+}
+
+function visitUpdate(ins: Instrumenter, node: Node): void {
+  const arg = unparen(node.argument)
+  if (arg.type === 'Identifier') {
+    const b = ins.scope.refs.get(arg)
+    const token = ins.token(b)
+    if (token !== undefined) {
+      const site = ins.site('u', node, { obj: arg.name, where: ins.where(b!), b: 1 })
+      ins.wrote([], true)
+      ins.hookBefore(node, `${H}.u(${token}, ${JSON.stringify(arg.name)}, ${site})`)
+    }
+    return
+  }
+  if (arg.type === 'MemberExpression' && rewritable(arg, undefined)) {
+    const site = ins.site('u', node, ins.ownerFacts(arg.object))
+    ins.wrote([], true)
+    memberAccess(ins, arg, (o, k) => `${H}.u(${o}, ${k}, ${site})`)
+    return visitMemberOperands(ins, arg)
+  }
+  visitChildren(ins, node)
+}
+
+function visitCall(ins: Instrumenter, node: Node): void {
+  const callee = node.callee
+  if (
+    callee.type === 'MemberExpression' && !callee.computed && !callee.optional && !node.optional &&
+    callee.property.type === 'Identifier' && COLLECTION_METHODS.has(callee.property.name) && rewritable(callee, undefined)
+  ) {
+    const name = JSON.stringify(callee.property.name)
+    const site = ins.site('c', node, { ...ins.ownerFacts(callee.object), text: ins.code.slice(callee.start, callee.end) })
+    ins.wrote(node.arguments, false)
+    const args: Node[] = node.arguments
+    if (args.length === 0) {
+      ins.wrapObject(callee.object, (o) => `${H}.c(${o}, ${name}, undefined, ${site})`)
+    } else {
+      const o = ins.holdObject(callee.object)
+      const first = args[0]!
+      const firstValue = first.type === 'SpreadElement' ? undefined : first
+      let k = 'undefined'
+      if (firstValue !== undefined && args.length > 1) k = ins.wrapKey(firstValue, undefined)
+      const last = args[args.length - 1]!
+      const lastValue = last.type === 'SpreadElement' ? last.argument : last
+      if (args.length === 1 && firstValue !== undefined) k = lastTemp(ins)
+      ins.wrapValue(lastValue, `${H}.c(${o}, ${name}, ${k}, ${site})`)
+    }
+    walk(ins, callee.object, callee, 'object')
+    for (const a of args) walk(ins, a, node, 'arguments')
+    return
+  }
+  visitChildren(ins, node)
+}
+
+function awaitPoint(ins: Instrumenter, argument: Node, node: Node, kind: 'aw' | 'fa'): void {
+  const site = ins.site(kind, node)
+  const t = ins.temp()
+  ins.s.appendLeft(argument.start, `(${t} = `)
+  ins.s.prependLeft(argument.end, `, ${H}.sched ? ${H}.${kind}(${t}, ${site}) : ${t})`)
+}
+
+export { patternNames }

@@ -1,0 +1,51 @@
+/**
+ * The code sites of instrumented modules, as the test worker knows them: each module hands
+ * its sites over once when it loads (`__vitestRace.m(file, sites)`) and gets the id of its
+ * first; write sites carry the set of read-site ids they depend on.
+ */
+import type { Site, SiteKind } from '../instrument/sites.js'
+
+/** A site with its dependences resolved to global ids. */
+export interface RuntimeSite {
+  /** Global id: the index in the site table. */
+  readonly id: number
+  readonly k: SiteKind
+  readonly file: string
+  readonly line: number
+  readonly text: string
+  readonly obj: string | undefined
+  readonly where: string | undefined
+  /** For writes: the read sites the written value or its branch depends on (empty: a blind write). */
+  readonly deps: ReadonlySet<number> | undefined
+  /** A read that ends a wait loop: an edge from the writer. */
+  readonly acq: boolean
+  /** An access of a shared binding. */
+  readonly binding: boolean
+}
+
+const sites: RuntimeSite[] = []
+
+/** Register a module's sites; returns the global id of its first. */
+export function registerSites(file: string, list: readonly Site[]): number {
+  const base = sites.length
+  for (const s of list) {
+    sites.push({
+      id: sites.length,
+      k: s.k,
+      file,
+      line: s.line,
+      text: s.text,
+      obj: s.obj,
+      where: s.where,
+      deps: s.deps === undefined ? undefined : new Set(s.deps.map((d) => d + base)),
+      acq: s.acq === 1,
+      binding: s.b === 1,
+    })
+  }
+  return base
+}
+
+/** The site with global id `id`, if known (an early call from a cyclic import may not know its module's yet). */
+export function siteAt(id: number): RuntimeSite | undefined {
+  return sites[id]
+}
