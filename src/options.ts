@@ -88,6 +88,8 @@ export interface RaceSettings {
    * interactive terminal only (undefined in CI and when output is not a TTY).
    */
   readonly progressFile: string | undefined
+  /** Folders of the dependencies race mode instruments (`instrument.deps`), resolved by the plugin. */
+  readonly instrumentedDeps: readonly string[]
 }
 
 /** Where an option value came from, for error messages. */
@@ -119,6 +121,7 @@ export const DEFAULT_SETTINGS: RaceSettings = Object.freeze({
   stripPathPrefix: undefined,
   root: '',
   progressFile: undefined,
+  instrumentedDeps: [],
 })
 
 /** Throws the one-line RaceOptionError for a bad value. */

@@ -76,7 +76,9 @@ export function race(options: RaceOptions = {}): Plugin {
       return instrumentation === undefined ? undefined : (transformModule(instrumentation, this, code, id) as { code: string; map: never } | undefined)
     },
     configureVitest({ project, vitest }) {
-      const settings = settingsFor(options, project.config.root)
+      const root = project.config.root
+      const deps = (instrumentation?.root === root ? instrumentation : instrumentContext(options.instrument, root, false)).settings.depDirs
+      const settings = Object.freeze({ ...settingsFor(options, root), instrumentedDeps: deps.map((d) => (d.endsWith('/') ? d : `${d}/`)) })
       project.provide(SETTINGS_KEY, settings)
       const holder = vitest as unknown as { [REPORTER_ADDED]?: true }
       if (holder[REPORTER_ADDED] === true) return

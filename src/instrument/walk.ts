@@ -367,16 +367,18 @@ function visitAssignment(ins: Instrumenter, node: Node): void {
     const facts = ins.ownerFacts(left.object)
     const site = ins.site(compound ? 'u' : 'w', node, facts)
     const key = staticKey(left)
+    // A computed key decides which element is written: `a[a.length] = v` depends on the length read.
+    const keyDeps: Node[] = left.computed ? [left.property] : []
     if (compound || !trivialValue(node.right)) {
       // Object (and key) first, the read for a compound assignment, then the value, then the write.
       const o = compound && key !== undefined ? ins.wrapObject(left.object, (o) => `${H}.r(${o}, ${key}, ${site})`) : ins.holdObject(left.object)
       const k = key ?? ins.wrapKey(left.property, compound ? (k) => `${H}.r(${o}, ${k}, ${site})` : undefined)
       if (!(logical && trivialValue(node.right))) {
-        ins.wrote([node.right], compound)
+        ins.wrote([node.right, ...keyDeps], compound)
         ins.wrapValue(node.right, `${H}.w(${o}, ${k}, ${site})`)
       }
     } else {
-      ins.wrote([], false)
+      ins.wrote(keyDeps, false)
       memberAccess(ins, left, (o, k) => `${H}.w(${o}, ${k}, ${site})`)
     }
     visitMemberOperands(ins, left)
@@ -399,7 +401,7 @@ function visitUpdate(ins: Instrumenter, node: Node): void {
   }
   if (arg.type === 'MemberExpression' && rewritable(arg, undefined)) {
     const site = ins.site('u', node, ins.ownerFacts(arg.object))
-    ins.wrote([], true)
+    ins.wrote(arg.computed ? [arg.property] : [], true)
     memberAccess(ins, arg, (o, k) => `${H}.u(${o}, ${k}, ${site})`)
     return visitMemberOperands(ins, arg)
   }

@@ -33,10 +33,22 @@ export function parseStack(stack: string): Frame[] {
   return frames
 }
 
-/** Whether a frame belongs to the user's code: not Node's, not node_modules, not under `excluded` folders. */
+/** Folders of dependencies that race mode instruments: their frames are the user's too. */
+let instrumentedDirs: readonly string[] = []
+
+/** Set the folders of the instrumented dependencies (`instrument.deps`), once per test worker. */
+export function setInstrumentedDirs(dirs: readonly string[]): void {
+  instrumentedDirs = dirs
+}
+
+/**
+ * Whether a frame belongs to the user's code: not Node's, not node_modules (except the
+ * instrumented dependencies), not under `excluded` folders.
+ */
 export function isUserFrame(frame: Frame, excluded: readonly string[]): boolean {
   const f = frame.file
-  if (f.startsWith('node:') || f.includes('/node_modules/') || !f.includes('/')) return false
+  if (f.startsWith('node:') || !f.includes('/')) return false
+  if (f.includes('/node_modules/') && !instrumentedDirs.some((dir) => f.startsWith(dir))) return false
   for (const dir of excluded) if (f.startsWith(dir)) return false
   return true
 }

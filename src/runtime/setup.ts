@@ -10,6 +10,8 @@ import './context.js'
 import './access-hooks.js'
 import { SETTINGS_KEY } from '../provided.js'
 import { instrumentLockLibraries } from './lock-libraries.js'
+import { setInstrumentedDirs } from '../report/frames.js'
 
 const settings = inject(SETTINGS_KEY)
+setInstrumentedDirs(settings?.instrumentedDeps ?? [])
 await instrumentLockLibraries(settings?.root || process.cwd())

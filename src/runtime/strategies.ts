@@ -15,6 +15,7 @@ import type { Strategy } from './scheduler.js'
  */
 export type Schedule =
   | { readonly kind: 'decisions'; readonly decisions: readonly number[] }
+  | { readonly kind: 'roundRobin' }
   | { readonly kind: 'pct'; readonly priorities: readonly number[]; readonly changes: readonly number[] }
 
 /** Plays `decisions`; records how many workers it could choose from at each step. */
@@ -64,8 +65,25 @@ export class PctStrategy implements Strategy {
 
 const INITIAL = 1_000_000
 
+/**
+ * The schedule a plain `Promise.all` gives: every waiting worker goes on to its next
+ * scheduling point in turn (the next id after the one that went last, wrapping around). Run
+ * first in race mode, it makes each worker read before any writes, which is what a
+ * check-then-act needs to show (DESIGN §5).
+ */
+export class RoundRobinStrategy implements Strategy {
+  private last = 0
+
+  pick(pending: readonly number[]): number {
+    const next = pending.find((w) => w > this.last) ?? pending[0]!
+    this.last = next
+    return next
+  }
+}
+
 /** The strategy that plays `schedule`. */
 export function strategyFor(schedule: Schedule): Strategy {
+  if (schedule.kind === 'roundRobin') return new RoundRobinStrategy()
   return schedule.kind === 'pct' ? new PctStrategy(schedule.priorities, schedule.changes) : new DecisionStrategy(schedule.decisions)
 }
 

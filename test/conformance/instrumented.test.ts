@@ -1,0 +1,119 @@
+/**
+ * The race rule through the transform (DESIGN §4, "Dependence"): each clause has a Race and a
+ * NoRace case whose code is instrumented by `instrument()` exactly as the plugin does, then run
+ * under race mode by the same harness as the track() conformance suite. No track() here: the
+ * state is module-level, in closures, in #private fields and in collections.
+ */
+import { describe, expect, test } from 'vitest'
+import '../../src/runtime/access-hooks.js'
+import { instrument } from '../../src/instrument/transform.js'
+import type { ConcurrentBody } from '../../src/runtime/iteration-runner.js'
+import { runCase } from './harness.js'
+
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<unknown>
+
+/** The body a case's module hands to `out(ctx => …)`, after instrumenting the module. */
+async function compile(name: string, source: string): Promise<ConcurrentBody> {
+  const out = instrument(source, { mode: 'full', file: `cases/${name}.js` })
+  let body: ConcurrentBody | undefined
+  await new AsyncFunction('out', '"use strict";\n' + (out?.code ?? source))((b: ConcurrentBody) => (body = b))
+  return body!
+}
+
+/**
+ * name → module source; the module calls `out(async (ctx) => …)` with the case body. Module
+ * state outlives iterations: a NoRace case that needs fresh state resets it in its body.
+ */
+const CASES: Record<string, string> = {
+  // A read-await-write whose written value is computed from the read: a lost update.
+  RaceModuleLetLostUpdate: `let balance = 100
+    async function debit(n, pause) { const before = balance; await pause(); balance = before - n }
+    out(async ({ fanOut, pause }) => { await fanOut(2, () => debit(10, pause)) })`,
+  NoRaceModuleLetNoAwait: `let balance = 100
+    async function debit(n, pause) { await pause(); const before = balance; balance = before - n }
+    out(async ({ fanOut, pause }) => { await fanOut(2, () => debit(10, pause)) })`,
+
+  // A closure's counter: ++ inside one turn is atomic; a stale copy across an await is not.
+  RaceClosureStaleCopy: `function counter() { let n = 0; return async (pause) => { const c = n; await pause(); n = c + 1 } }
+    out(async ({ fanOut, pause }) => { const inc = counter(); await fanOut(3, () => inc(pause)) })`,
+  NoRaceClosureIncrementInOneTurn: `function counter() { let n = 0; return async (pause) => { await pause(); n++ } }
+    out(async ({ fanOut, pause }) => { const inc = counter(); await fanOut(3, () => inc(pause)) })`,
+
+  // Check-then-act: the read decided the branch that writes.
+  RaceMapCheckThenSet: `function makeCache(load) { const entries = new Map()
+      return async (k) => { if (!entries.has(k)) { const v = await load(k); entries.set(k, v) } return entries.get(k) } }
+    out(async ({ fanOut, pause }) => { const get = makeCache(async (k) => { await pause(); return k }); await fanOut(2, () => get('a')) })`,
+  NoRaceMapCachedPromise: `function makeCache(load) { const entries = new Map()
+      return (k) => { if (!entries.has(k)) entries.set(k, load(k)); return entries.get(k) } }
+    out(async ({ fanOut, pause }) => { const get = makeCache(async (k) => { await pause(); return k }); await fanOut(2, () => get('a')) })`,
+  RaceEarlyReturnGuard: `const holder = { db: null }
+    async function getDb(pause) { if (holder.db !== null) return holder.db; const db = await pause().then(() => ({})); holder.db = db; return db }
+    out(async ({ fanOut, pause }) => { await fanOut(2, () => getDb(pause)) })`,
+  NoRaceDisjointKeys: `const balances = new Map([['a', 10], ['b', 10]])
+    async function debit(id, pause) { const b = balances.get(id); await pause(); balances.set(id, b - 1) }
+    out(async ({ fanOut, pause }) => { await fanOut(2, (i) => debit(i === 0 ? 'a' : 'b', pause)) })`,
+
+  // A blind write after a read that fed nothing is not a race.
+  NoRaceBlindWriteAfterLogRead: `const st = { n: 0, log: [] }
+    async function reset(pause) { st.log.push(String(st.n)); await pause(); st.n = 0 }
+    out(async ({ fanOut, pause }) => { await fanOut(2, () => reset(pause)) })`,
+  RaceWriteFromTheRead: `const st = { n: 0 }
+    async function bump(pause) { const seen = st.n; await pause(); st.n = seen + 1 }
+    out(async ({ fanOut, pause }) => { await fanOut(2, () => bump(pause)) })`,
+
+  // Reading size or length for a log line, then adding a distinct member.
+  NoRaceSizeThenDistinctAdd: `const seen = new Set(); const lines = []
+    async function note(k, pause) { lines.push(seen.size); await pause(); seen.add(k) }
+    out(async ({ fanOut, pause }) => { await fanOut(3, (i) => note('k' + i, pause)) })`,
+  NoRaceLengthThenPush: `const items = []
+    async function add(x, pause) { const n = items.length; await pause(); items.push(x + n) }
+    out(async ({ fanOut, pause }) => { await fanOut(3, (i) => add(i, pause)) })`,
+  RaceSetHasThenAddSameMember: `const seen = new Set(); let dupes = 0
+    async function once(k, pause) { if (!seen.has(k)) { await pause(); seen.add(k) } }
+    out(async ({ fanOut, pause }) => { await fanOut(2, () => once('k', pause)) })`,
+
+  // A stale write after a re-check is still a lost update.
+  RaceStaleWriteAfterRecheck: `const a = { balance: 100 }
+    async function withdraw(pause) { const bal = a.balance; await pause(); if (a.balance < 10) throw new Error('low'); a.balance = bal - 10 }
+    out(async ({ fanOut, pause }) => { await fanOut(2, () => withdraw(pause)) })`,
+
+  // A read that ends a wait loop has seen the writer's store: an edge.
+  NoRaceSpinWaitOnFlag: `const st = { done: false, v: 0 }
+    async function producer(pause) { await pause(); st.v = 41; st.done = true }
+    async function consumer(pause) { while (!st.done) await pause(); const v = st.v; await pause(); st.v = v + 1 }
+    out(async ({ fanOut, pause }) => { st.done = false; st.v = 0; await fanOut(2, (i) => (i === 0 ? producer(pause) : consumer(pause))) })`,
+  RaceNoWaitOnFlag: `const st = { done: false, v: 0 }
+    async function producer(pause) { await pause(); st.v = 41; st.done = true }
+    async function consumer(pause) { const v = st.v; await pause(); st.v = v + 1 }
+    out(async ({ fanOut, pause }) => { await fanOut(2, (i) => (i === 0 ? producer(pause) : consumer(pause))) })`,
+
+  // #private fields, class fields and arrow-function fields are just code now.
+  RacePrivateFieldLostUpdate: `class Wallet { #coins = 10; spend = async (n, pause) => { const c = this.#coins; await pause(); this.#coins = c - n } }
+    out(async ({ fanOut, pause }) => { const w = new Wallet(); await fanOut(2, () => w.spend(1, pause)) })`,
+  NoRacePrivateFieldOneTurn: `class Wallet { #coins = 10; async spend(n, pause) { await pause(); this.#coins -= n } }
+    out(async ({ fanOut, pause }) => { const w = new Wallet(); await fanOut(2, () => w.spend(1, pause)) })`,
+
+  // Promise hand-off: what the resolver did happens-before the awaiter's continuation.
+  NoRacePromiseHandOff: `const st = { n: 0 }
+    out(async ({ fanOut, pause }) => {
+      let handOff; const ready = new Promise((r) => (handOff = r))
+      await fanOut(2, async (i) => {
+        if (i === 0) { const v = st.n; await pause(); st.n = v + 1; handOff() }
+        else { await ready; const v = st.n; await pause(); st.n = v + 1 }
+      })
+    })`,
+  NoRaceFrozenAndSymbols: `const sym = Symbol('k'); const cfg = Object.freeze({ limit: 5, [sym]: 1 })
+    async function read(pause) { const l = cfg.limit + cfg[sym]; await pause(); return l }
+    out(async ({ fanOut, pause }) => { await fanOut(3, () => read(pause)) })`,
+}
+
+describe('the race rule through the transform', () => {
+  for (const [name, source] of Object.entries(CASES)) {
+    test(name, async (vitest) => {
+      const body = await compile(name, source)
+      const result = await runCase({ name, body, iterations: 6 }, vitest)
+      expect(result.error).toBeUndefined()
+      expect(result.reported, result.reported ? `reported ${result.labels.join(', ')}` : 'no race reported').toBe(result.expectedRace)
+    })
+  }
+})
