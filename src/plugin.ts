@@ -10,6 +10,7 @@ import { FLAGS_ENV, parseRaceFlags, RaceOptionError, resolveRunSettings, type Ra
 import { SETTINGS_KEY } from './provided.js'
 import { RaceReporter } from './reporter.js'
 import { instrumentConfig, instrumentContext, transformModule, type InstrumentContext } from './instrument/plugin.js'
+import { resolveInstrument } from './instrument/instrument-options.js'
 
 export type { RaceOptions } from './options.js'
 
@@ -54,6 +55,7 @@ function settingsFor(options: RaceOptions, root: string): RaceSettings {
 export function race(options: RaceOptions = {}): Plugin {
   try {
     settingsFor(options, '')
+    resolveInstrument(options.instrument, process.cwd())
   } catch (e) {
     // A bad option stops the run before any test, with one line that says what is wrong.
     if (!(e instanceof RaceOptionError)) throw e
