@@ -5,10 +5,12 @@
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { isCI } from 'std-env'
 import type { Plugin } from 'vitest/config'
-import { FLAGS_ENV, parseRaceFlags, RaceOptionError, resolveRunSettings, type RaceOptions, type RaceSettings } from './options.js'
+import { FLAGS_ENV, parseRaceFlags, resolveRunSettings, type RaceOptions, type RaceSettings } from './options.js'
 import { SETTINGS_KEY } from './provided.js'
 import { RaceReporter } from './reporter.js'
+import { badOption } from './bad-option.js'
 
 export type { RaceOptions } from './options.js'
 
@@ -31,7 +33,7 @@ function settingsFor(options: RaceOptions, root: string): RaceSettings {
   const { race, flags } = commandFlags()
   const settings = resolveRunSettings(options, process.env.VITEST_RACE, root, flags)
   // Progress only where a person watches: an interactive terminal, not CI.
-  const interactive = process.stdout.isTTY === true && process.env.CI === undefined
+  const interactive = process.stderr.isTTY === true && !isCI
   return Object.freeze({
     ...settings,
     race: settings.race || race,
@@ -51,17 +53,12 @@ function settingsFor(options: RaceOptions, root: string): RaceSettings {
  * export default defineConfig({ plugins: [race({ iterations: 50 })] })
  */
 export function race(options: RaceOptions = {}): Plugin {
-  try {
-    settingsFor(options, '')
-  } catch (e) {
-    // A bad option stops the run before any test, with one line that says what is wrong.
-    if (!(e instanceof RaceOptionError)) throw e
-    process.stderr.write(`${e.message}\n`)
-    process.exit(1)
-  }
+  // A bad option is a RaceOptionError the host catches (createVitest rejects with it), never process.exit.
+  const optionError = badOption(() => settingsFor(options, ''))
   return {
     name: 'vitest-race',
     config() {
+      if (optionError !== undefined) throw optionError
       return { test: { setupFiles: [SETUP_FILE] } }
     },
     configureVitest({ project, vitest }) {
