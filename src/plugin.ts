@@ -11,6 +11,7 @@ import { FLAGS_ENV, parseRaceFlags, resolveRunSettings, type RaceOptions, type R
 import { SETTINGS_KEY } from './provided.js'
 import { RaceReporter } from './reporter.js'
 import { badOption } from './bad-option.js'
+import { withVitestSeed } from './vitest-seed.js'
 
 export type { RaceOptions } from './options.js'
 
@@ -63,7 +64,7 @@ export function race(options: RaceOptions = {}): Plugin {
     },
     configureVitest({ project, vitest }) {
       const settings = settingsFor(options, project.config.root)
-      project.provide(SETTINGS_KEY, settings)
+      project.provide(SETTINGS_KEY, withVitestSeed(settings, project.config.sequence.seed))
       const holder = vitest as unknown as { [REPORTER_ADDED]?: true }
       if (holder[REPORTER_ADDED] === true) return
       holder[REPORTER_ADDED] = true

@@ -12,7 +12,7 @@
  * workflow commands from stderr as from stdout.
  */
 import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs'
-import type { Reporter, TestModule } from 'vitest/node'
+import type { Reporter, TestModule, TestSpecification } from 'vitest/node'
 import type { RaceSettings } from './options.js'
 import { META_KEY, type RaceMeta } from './provided.js'
 import { formatRace, SEPARATOR } from './report/format.js'
@@ -27,11 +27,26 @@ function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C')
 }
 
+/** The plugin's name, as Vite lists it among a project's plugins. */
+export const PLUGIN_NAME = 'vitest-race'
+
+/** Whether a project's Vite config has the race() plugin (its own, or the root's through `extends: true`). */
+function hasRacePlugin(project: TestSpecification['project']): boolean {
+  return project.vite.config.plugins.some((p) => p.name === PLUGIN_NAME)
+}
+
+/** The warning for a project that runs in race mode without the plugin. */
+export function projectWithoutPlugin(name: string): string {
+  const shown = name === '' ? 'the root project' : `project "${name}"`
+  return `vitest-race: race mode is on, but ${shown} has no race() plugin: its tests run without the race detector. Add race() to its plugins, or extends: true to inherit the root config's.`
+}
+
 export class RaceReporter implements Reporter {
   private log: (text: string) => void = (text) => process.stderr.write(`${text}\n`)
   private exitHooked = false
   private progressTimer: ReturnType<typeof setInterval> | undefined
   private progressRead = 0
+  private readonly warned = new Set<string>()
 
   constructor(private readonly settings: RaceSettings) {}
 
@@ -39,12 +54,25 @@ export class RaceReporter implements Reporter {
     this.log = (text) => vitest.logger.error(text)
   }
 
-  /** In an interactive terminal, show the progress lines long-running tests leave (none in CI). */
-  onTestRunStart(): void {
+  /**
+   * In race mode, a warning for each project that runs tests without the race() plugin; in an
+   * interactive terminal, the progress lines long-running tests leave (none in CI).
+   */
+  onTestRunStart(specifications: readonly TestSpecification[] = []): void {
+    if (this.settings.race) this.warnProjectsWithoutPlugin(specifications)
     const file = this.settings.progressFile
     if (file === undefined || this.progressTimer !== undefined) return
     this.progressTimer = setInterval(() => this.showProgress(file), 1_000)
     this.progressTimer.unref()
+  }
+
+  private warnProjectsWithoutPlugin(specifications: readonly TestSpecification[]): void {
+    const projects = new Set(specifications.map((s) => s.project))
+    for (const project of projects) {
+      if (this.warned.has(project.name) || hasRacePlugin(project)) continue
+      this.warned.add(project.name)
+      this.log(projectWithoutPlugin(project.name))
+    }
   }
 
   private showProgress(file: string): void {

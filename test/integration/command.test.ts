@@ -209,3 +209,35 @@ describe('a bad race() option', () => {
     expect(plain.output).not.toContain('    at ')
   })
 })
+
+describe('Vitest projects', () => {
+  const warning = 'vitest-race: race mode is on, but project "plain" has no race() plugin: its tests run without the race detector.'
+
+  it('a project without the plugin is named once; the summary and exit code come from the project with it', () => {
+    const r = runBin('projects', ['run'])
+    expect(r.output.split(warning)).toHaveLength(2)
+    expect(r.output).toContain('Found 1 data race(s)')
+    expect(r.output).toMatch(/Tests +1 failed \| 1 passed/)
+    expect(r.code).toBe(66)
+  })
+
+  it('--project keeps the summary and the exit code, and no warning for a project that does not run', () => {
+    const r = runBin('projects', ['run', '--project', 'racy'])
+    expect(r.output).toContain('Found 1 data race(s)')
+    expect(r.output).not.toContain('has no race() plugin')
+    expect(r.code).toBe(66)
+  })
+
+  it('no warning without race mode', () => {
+    const r = runVitest('projects', [])
+    expect(r.output).not.toContain('has no race() plugin')
+    expect(r.code).toBe(0)
+  })
+})
+
+describe('--sequence.seed', () => {
+  it('seeds vitest-race when no race seed is given; a race seed wins', () => {
+    expect(runBin('projects', ['run', '--project', 'racy', '--sequence.seed=4660']).output).toContain('Replay: VITEST_RACE="seed=0x1234"')
+    expect(runBin('projects', ['run', '--project', 'racy', '--sequence.seed=4660', '--race-seed=7']).output).toContain('Replay: VITEST_RACE="seed=0x7"')
+  })
+})
