@@ -5,12 +5,15 @@
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { isCI } from 'std-env'
 import type { Plugin } from 'vitest/config'
-import { FLAGS_ENV, parseRaceFlags, RaceOptionError, resolveRunSettings, type RaceOptions, type RaceSettings } from './options.js'
+import { FLAGS_ENV, parseRaceFlags, resolveRunSettings, type RaceOptions, type RaceSettings } from './options.js'
 import { SETTINGS_KEY } from './provided.js'
 import { RaceReporter } from './reporter.js'
 import { instrumentConfig, instrumentContext, transformModule, type InstrumentContext } from './instrument/plugin.js'
 import { resolveInstrument } from './instrument/instrument-options.js'
+import { badOption } from './bad-option.js'
+import { withVitestSeed } from './vitest-seed.js'
 
 export type { RaceOptions } from './options.js'
 
@@ -33,7 +36,7 @@ function settingsFor(options: RaceOptions, root: string): RaceSettings {
   const { race, flags } = commandFlags()
   const settings = resolveRunSettings(options, process.env.VITEST_RACE, root, flags)
   // Progress only where a person watches: an interactive terminal, not CI.
-  const interactive = process.stdout.isTTY === true && process.env.CI === undefined
+  const interactive = process.stderr.isTTY === true && !isCI
   return Object.freeze({
     ...settings,
     race: settings.race || race,
@@ -53,21 +56,18 @@ function settingsFor(options: RaceOptions, root: string): RaceSettings {
  * export default defineConfig({ plugins: [race({ iterations: 50 })] })
  */
 export function race(options: RaceOptions = {}): Plugin {
-  try {
+  // A bad option is a RaceOptionError the host catches (createVitest rejects with it), never process.exit.
+  const optionError = badOption(() => {
     settingsFor(options, '')
     resolveInstrument(options.instrument, process.cwd())
-  } catch (e) {
-    // A bad option stops the run before any test, with one line that says what is wrong.
-    if (!(e instanceof RaceOptionError)) throw e
-    process.stderr.write(`${e.message}\n`)
-    process.exit(1)
-  }
+  })
   let instrumentation: InstrumentContext | undefined
   return {
     name: 'vitest-race',
     // After TypeScript is stripped and Vitest's own transforms: the transform sees JavaScript.
     enforce: 'post',
     config() {
+      if (optionError !== undefined) throw optionError
       const inline = instrumentConfig(options.instrument)
       return { test: { setupFiles: [SETUP_FILE], ...(inline === undefined ? {} : inline.test) } }
     },
@@ -81,7 +81,7 @@ export function race(options: RaceOptions = {}): Plugin {
       const root = project.config.root
       const deps = (instrumentation?.root === root ? instrumentation : instrumentContext(options.instrument, root, false)).settings.depDirs
       const settings = Object.freeze({ ...settingsFor(options, root), instrumentedDeps: deps.map((d) => (d.endsWith('/') ? d : `${d}/`)) })
-      project.provide(SETTINGS_KEY, settings)
+      project.provide(SETTINGS_KEY, withVitestSeed(settings, project.config.sequence.seed))
       const holder = vitest as unknown as { [REPORTER_ADDED]?: true }
       if (holder[REPORTER_ADDED] === true) return
       holder[REPORTER_ADDED] = true

@@ -4,26 +4,20 @@
  * locations, a GitHub Actions `::warning` at each previous access (Vitest already turns the
  * current access into an `::error`), the reports appended to `<log_path>.<pid>`, and the
  * exit status GORACE's `exitcode` asks for.
+ *
+ * Everything it prints goes to stderr (Vitest's `logger.error`), as Go's race detector
+ * writes its reports: stdout may be a machine-readable stream (`--reporter=json`,
+ * `--reporter=junit`, a custom reporter) that one extra line would corrupt, and which
+ * reporters write there cannot be known for reporters we do not know. GitHub Actions reads
+ * workflow commands from stderr as from stdout.
  */
 import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs'
-import pc from 'picocolors'
-import type { Reporter, TestModule } from 'vitest/node'
+import type { Reporter, TestModule, TestSpecification } from 'vitest/node'
 import type { RaceSettings } from './options.js'
 import { META_KEY, type RaceMeta } from './provided.js'
 import { formatRace, SEPARATOR } from './report/format.js'
-import { frameLocation } from './report/frames.js'
-import type { RaceReport } from './report/race-report.js'
-
-/** One race and the test that found it. */
-interface FoundRace {
-  readonly test: string
-  readonly report: RaceReport
-}
-
-function where(report: RaceReport['current'], prefix: string): string {
-  const top = report.frames?.[0]
-  return top === undefined ? '[failed to restore the stack]' : frameLocation(top, prefix)
-}
+import { formatSummary, type FoundRace } from './report/summary.js'
+import { terminalPaint } from './terminal-paint.js'
 
 /** GitHub's workflow command escaping for a message and for a property value. */
 function escapeData(s: string): string {
@@ -33,24 +27,52 @@ function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C')
 }
 
+/** The plugin's name, as Vite lists it among a project's plugins. */
+export const PLUGIN_NAME = 'vitest-race'
+
+/** Whether a project's Vite config has the race() plugin (its own, or the root's through `extends: true`). */
+function hasRacePlugin(project: TestSpecification['project']): boolean {
+  return project.vite.config.plugins.some((p) => p.name === PLUGIN_NAME)
+}
+
+/** The warning for a project that runs in race mode without the plugin. */
+export function projectWithoutPlugin(name: string): string {
+  const shown = name === '' ? 'the root project' : `project "${name}"`
+  return `vitest-race: race mode is on, but ${shown} has no race() plugin: its tests run without the race detector. Add race() to its plugins, or extends: true to inherit the root config's.`
+}
+
 export class RaceReporter implements Reporter {
-  private log: (text: string) => void = (text) => process.stdout.write(`${text}\n`)
+  private log: (text: string) => void = (text) => process.stderr.write(`${text}\n`)
   private exitHooked = false
   private progressTimer: ReturnType<typeof setInterval> | undefined
   private progressRead = 0
+  private readonly warned = new Set<string>()
 
   constructor(private readonly settings: RaceSettings) {}
 
-  onInit(vitest: { logger: { log: (...args: unknown[]) => void } }): void {
-    this.log = (text) => vitest.logger.log(text)
+  onInit(vitest: { logger: { error: (...args: unknown[]) => void } }): void {
+    this.log = (text) => vitest.logger.error(text)
   }
 
-  /** In an interactive terminal, show the progress lines long-running tests leave (none in CI). */
-  onTestRunStart(): void {
+  /**
+   * In race mode, a warning for each project that runs tests without the race() plugin; in an
+   * interactive terminal, the progress lines long-running tests leave (none in CI).
+   */
+  onTestRunStart(specifications: readonly TestSpecification[] = []): void {
+    if (this.settings.race) this.warnProjectsWithoutPlugin(specifications)
     const file = this.settings.progressFile
     if (file === undefined || this.progressTimer !== undefined) return
     this.progressTimer = setInterval(() => this.showProgress(file), 1_000)
     this.progressTimer.unref()
+  }
+
+  private warnProjectsWithoutPlugin(specifications: readonly TestSpecification[]): void {
+    const projects = new Set(specifications.map((s) => s.project))
+    for (const project of projects) {
+      if (this.warned.has(project.name) || hasRacePlugin(project)) continue
+      this.warned.add(project.name)
+      this.log(projectWithoutPlugin(project.name))
+    }
   }
 
   private showProgress(file: string): void {
@@ -64,7 +86,7 @@ export class RaceReporter implements Reporter {
       const p = JSON.parse(line) as { test: string; run: number; of: string; seconds: number }
       latest.set(p.test, p)
     }
-    for (const [test, p] of latest) this.log(pc.dim(`vitest-race: ${test}: run ${p.run} of ${p.of} (${p.seconds} s)`))
+    for (const [test, p] of latest) this.log(terminalPaint.dim(`vitest-race: ${test}: run ${p.run} of ${p.of} (${p.seconds} s)`))
   }
 
   private stopProgress(): void {
@@ -87,13 +109,7 @@ export class RaceReporter implements Reporter {
     }
     if (found.length === 0) return
     const prefix = this.settings.stripPathPrefix ?? this.settings.root
-    const color = pc.isColorSupported
-    const lines = [
-      '',
-      color ? pc.bold(pc.red(`Found ${found.length} data race(s)`)) : `Found ${found.length} data race(s)`,
-      ...found.map(({ test, report }) => `  ${test}: ${report.location} ${where(report.current, prefix)} ~ ${where(report.previous, prefix)}`),
-    ]
-    this.log(lines.join('\n'))
+    this.log(formatSummary(found, prefix, terminalPaint).join('\n'))
     if (process.env.GITHUB_ACTIONS === 'true') this.annotate(found)
     if (this.settings.logPath !== undefined) {
       const text = found.map(({ report }) => `${SEPARATOR}\n${formatRace(report, { stripPathPrefix: prefix })}\n${SEPARATOR}\n`).join('')
@@ -107,9 +123,7 @@ export class RaceReporter implements Reporter {
       const previous = report.previous.frames?.[0]
       if (previous === undefined) continue
       const message = `Previous ${report.previous.kind} at ${report.location} (data race in ${test})`
-      process.stdout.write(
-        `::warning file=${escapeProperty(previous.file)},line=${previous.line},col=${previous.column},title=${escapeProperty('vitest-race: previous access')}::${escapeData(message)}\n`,
-      )
+      this.log(`::warning file=${escapeProperty(previous.file)},line=${previous.line},col=${previous.column},title=${escapeProperty('vitest-race: previous access')}::${escapeData(message)}`)
     }
   }
 

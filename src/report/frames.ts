@@ -13,8 +13,26 @@ export interface Frame {
 const WITH_FN = /^\s*at (?:async )?(.*?) \((.+):(\d+):(\d+)\)$/
 const BARE = /^\s*at (?:async )?(.+):(\d+):(\d+)$/
 
+const WINDOWS_PATH = /^(?:[A-Za-z]:[\\/]|\\\\)/
+
+/**
+ * A path with `/` separators: a Windows path (`C:\\proj\\a.ts`, `\\\\server\\share`) has its
+ * backslashes turned, as Vitest's paths (pathe) have; elsewhere a backslash is part of a name.
+ */
+export function slashPath(path: string): string {
+  return WINDOWS_PATH.test(path) ? path.replace(/\\/g, '/') : path
+}
+
+/** A frame's file as a path: `file:///C:/p/a.ts` is `C:/p/a.ts`, `file:///p/a.ts` is `/p/a.ts`. */
 function cleanFile(file: string): string {
-  return file.startsWith('file://') ? decodeURIComponent(file.slice('file://'.length)) : file
+  if (!file.startsWith('file://')) return slashPath(file)
+  const path = decodeURIComponent(file.slice('file://'.length))
+  return /^\/[A-Za-z]:\//.test(path) ? path.slice(1) : path
+}
+
+/** Whether `file` is an absolute path (POSIX or Windows) or a URL: frames of `<anonymous>` or `native` code are not. */
+function isLocated(file: string): boolean {
+  return file.startsWith('/') || WINDOWS_PATH.test(file) || /^[a-z][a-z0-9+.-]*:\/\//i.test(file)
 }
 
 /** The frames of a V8 stack text (lines that are not frames are skipped). */
@@ -47,9 +65,9 @@ export function setInstrumentedDirs(dirs: readonly string[]): void {
  */
 export function isUserFrame(frame: Frame, excluded: readonly string[]): boolean {
   const f = frame.file
-  if (f.startsWith('node:') || !f.includes('/')) return false
-  if (f.includes('/node_modules/') && !instrumentedDirs.some((dir) => f.startsWith(dir))) return false
-  for (const dir of excluded) if (f.startsWith(dir)) return false
+  if (f.startsWith('node:') || !(isLocated(f) || f.includes('/'))) return false
+  if (f.includes('/node_modules/') && !instrumentedDirs.some((dir) => f.startsWith(slashPath(dir)))) return false
+  for (const dir of excluded) if (f.startsWith(slashPath(dir))) return false
   return true
 }
 
@@ -69,6 +87,7 @@ export function userStackLines(stack: string, excluded: readonly string[]): stri
 /** `file:line:col` with `prefix` removed from the path. */
 export function frameLocation(frame: Frame, prefix: string): string {
   let file = frame.file
+  prefix = slashPath(prefix)
   if (prefix !== '' && file.startsWith(prefix)) {
     file = file.slice(prefix.length)
     if (file.startsWith('/')) file = file.slice(1)

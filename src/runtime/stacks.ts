@@ -11,7 +11,7 @@ import { safeCaptureStackTrace } from './builtins.js'
 export const OWN_DIRS: readonly string[] = (() => {
   const here = fileURLToPath(new URL('.', import.meta.url)) // …/dist/runtime/ or …/src/runtime/
   const root = fileURLToPath(new URL('../../', import.meta.url))
-  return [...new Set([here.replace(/runtime\/$/, ''), `${root}dist/`, `${root}src/`])]
+  return [...new Set([here.replace(/runtime[\\/]$/, ''), `${root}dist/`, `${root}src/`])]
 })()
 
 /** The current stack as text, without the frames of this function and its callers inside `below`. */

@@ -4,6 +4,7 @@
  * cut in half by another thread and a race shows up as a wrong result. Which accesses pause,
  * and for how long, follows the seed; what the other threads do meanwhile is up to the OS.
  */
+import { Random } from '../runtime/random.js'
 import { A } from './atomics-originals.js'
 import { Control } from './protocol.js'
 import type { ViewSink } from './thread-log.js'
@@ -11,15 +12,10 @@ import type { ViewSink } from './thread-log.js'
 /** One access in PAUSE_ONE_IN pauses. */
 export const PAUSE_ONE_IN = 8
 
-/** A xorshift32 generator: the pause decisions of one thread in one iteration. */
+/** The pause decisions of one thread in one iteration: unsigned 32-bit numbers from the seed. */
 export function pauseDecisions(seed: number): () => number {
-  let x = seed | 0 || 0x9e3779b9
-  return () => {
-    x ^= x << 13
-    x ^= x >>> 17
-    x ^= x << 5
-    return x >>> 0
-  }
+  const random = new Random(seed)
+  return () => random.uint32()
 }
 
 /** A sink that records nothing and pauses now and then. */

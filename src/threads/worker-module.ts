@@ -17,9 +17,30 @@ function nativeTypeScript(): boolean {
   return Boolean((process.features as { typescript?: unknown }).typescript)
 }
 
-async function importModule(url: string): Promise<Record<string, unknown>> {
+/** The message when a `.ts` worker needs tsx (an optional peer dependency) and it is not installed. */
+export function tsxMissing(file: string): string {
+  return `${file} is TypeScript and this Node (${process.version}) does not strip types: install tsx (npm i -D tsx), which loads it, or use Node 22.6+ with type stripping, or a .js worker module`
+}
+
+type TsImport = (url: string, parent: string) => Promise<unknown>
+
+/**
+ * tsx's `tsImport` for a `.ts` worker `file`; tsx is an optional peer dependency, so when it
+ * is not installed, the WorkerModuleError that says to install it. `load` is for tests.
+ */
+export async function typeScriptLoader(file: string, load: () => Promise<{ tsImport: TsImport }> = () => import('tsx/esm/api')): Promise<TsImport> {
+  try {
+    return (await load()).tsImport
+  } catch (e) {
+    const missing = (e as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes("'tsx'")
+    if (missing) throw new WorkerModuleError(tsxMissing(file))
+    throw e
+  }
+}
+
+async function importModule(url: string, file: string): Promise<Record<string, unknown>> {
   if (TYPESCRIPT.test(url) && !nativeTypeScript()) {
-    const { tsImport } = await import('tsx/esm/api')
+    const tsImport = await typeScriptLoader(file)
     return (await tsImport(url, import.meta.url)) as Record<string, unknown>
   }
   return (await import(url)) as Record<string, unknown>
@@ -37,8 +58,9 @@ async function load(url: string): Promise<WorkerFunction> {
   const file = url.startsWith('file:') ? fileURLToPath(url) : url
   let ns: Record<string, unknown>
   try {
-    ns = await importModule(url)
+    ns = await importModule(url, file)
   } catch (e) {
+    if (e instanceof WorkerModuleError) throw e
     const why = e instanceof Error ? e.message : String(e)
     throw new WorkerModuleError(`${file} could not be loaded: ${why}`)
   }

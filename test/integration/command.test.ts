@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { reportCount, runBin, runVitest } from './run-vitest.js'
+import { createVitest } from 'vitest/node'
+import { FIXTURES, reportCount, runBin, runVitest } from './run-vitest.js'
 
 describe('switching race mode on', () => {
   it('npx vitest-race runs Vitest with race mode on, passing every other argument and reporting the summary', () => {
@@ -152,5 +153,94 @@ describe('--race-seed and --race-path', () => {
     expect(replay.output).toContain(`path ${path}`)
     expect(steps(replay.output)).toEqual(steps(first.output))
     expect(steps(replay.output).length).toBeGreaterThan(0)
+  })
+})
+
+describe('machine-readable reporters on stdout', () => {
+  it('--reporter=json: stdout stays one JSON document; the summary goes to stderr; the exit code is 66', () => {
+    const r = runBin('errors', ['run', 'two-races', '--reporter=json'])
+    const json = JSON.parse(r.stdout) as { numFailedTests: number; testResults: { assertionResults: { failureMessages: string[] }[] }[] }
+    expect(json.numFailedTests).toBe(1)
+    expect(json.testResults[0]!.assertionResults[0]!.failureMessages[0]).toContain('WARNING: DATA RACE')
+    expect(r.stdout).not.toContain('Found 2 data race(s)')
+    expect(r.output).toContain('Found 2 data race(s)')
+    expect(r.code).toBe(66)
+  })
+
+  it('--reporter=junit: stdout stays one XML document, with GitHub annotations on in CI', () => {
+    const r = runBin('errors', ['run', 'two-races', '--reporter=junit'], { GITHUB_ACTIONS: 'true' })
+    const xml = r.stdout.trim()
+    expect(xml.startsWith('<?xml')).toBe(true)
+    expect(xml.endsWith('</testsuites>')).toBe(true)
+    expect(xml.split('<?xml')).toHaveLength(2)
+    expect(xml).not.toContain('Found 2 data race(s)')
+    expect(xml).not.toContain('::warning')
+    expect(r.output).toContain('Found 2 data race(s)')
+    expect(r.output).toMatch(/^::warning file=.*two-races\.test\.ts,line=9,col=11,/m)
+    expect(r.code).toBe(66)
+  })
+})
+
+describe('a bad race() option', () => {
+  const message = 'vitest-race: historySize = 9 (from race() plugin options) is not valid: expected an integer from 0 to 7.'
+
+  it('is an error a host catches: createVitest rejects with the RaceOptionError, and this process goes on', async () => {
+    const exit = process.exit
+    let exited = false
+    process.exit = ((() => {
+      exited = true
+    }) as unknown) as typeof process.exit
+    try {
+      const started = createVitest('test', { root: join(FIXTURES, 'bad-plugin'), watch: false, reporters: [] })
+      await expect(started).rejects.toMatchObject({ name: 'RaceOptionError', message })
+    } finally {
+      process.exit = exit
+    }
+    expect(exited).toBe(false)
+  })
+
+  it('vitest-race shows it in one line (on Vitest 5, after the Startup Error banner of its CLI), as plain vitest does', () => {
+    const major = Number((createRequire(import.meta.url)('vitest/package.json') as { version: string }).version.split('.')[0])
+    const bin = runBin('bad-plugin', ['run'])
+    expect(bin.code).toBe(1)
+    if (major < 5) expect(bin.output.trim()).toBe(message)
+    expect(bin.output).toContain(message)
+    expect(bin.output).not.toContain('    at ')
+    const plain = runVitest('bad-plugin', [])
+    expect(plain.code).toBe(1)
+    expect(plain.output).toContain(`RaceOptionError: ${message}`)
+    expect(plain.output).not.toContain('    at ')
+  })
+})
+
+describe('Vitest projects', () => {
+  const warning = 'vitest-race: race mode is on, but project "plain" has no race() plugin: its tests run without the race detector.'
+
+  it('a project without the plugin is named once; the summary and exit code come from the project with it', () => {
+    const r = runBin('projects', ['run'])
+    expect(r.output.split(warning)).toHaveLength(2)
+    expect(r.output).toContain('Found 1 data race(s)')
+    expect(r.output).toMatch(/Tests +1 failed \| 1 passed/)
+    expect(r.code).toBe(66)
+  })
+
+  it('--project keeps the summary and the exit code, and no warning for a project that does not run', () => {
+    const r = runBin('projects', ['run', '--project', 'racy'])
+    expect(r.output).toContain('Found 1 data race(s)')
+    expect(r.output).not.toContain('has no race() plugin')
+    expect(r.code).toBe(66)
+  })
+
+  it('no warning without race mode', () => {
+    const r = runVitest('projects', [])
+    expect(r.output).not.toContain('has no race() plugin')
+    expect(r.code).toBe(0)
+  })
+})
+
+describe('--sequence.seed', () => {
+  it('seeds vitest-race when no race seed is given; a race seed wins', () => {
+    expect(runBin('projects', ['run', '--project', 'racy', '--sequence.seed=4660']).output).toContain('Replay: VITEST_RACE="seed=0x1234"')
+    expect(runBin('projects', ['run', '--project', 'racy', '--sequence.seed=4660', '--race-seed=7']).output).toContain('Replay: VITEST_RACE="seed=0x7"')
   })
 })

@@ -13,6 +13,8 @@ export interface VitestRun {
   readonly code: number | null
   /** stdout and stderr together, without colour codes. */
   readonly output: string
+  /** stdout alone, as written. */
+  readonly stdout: string
 }
 
 const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url))
@@ -40,7 +42,7 @@ function run(fixture: string, argv: string[], env: Record<string, string | undef
   })
   // eslint-disable-next-line no-control-regex
   const output = `${result.stdout}\n${result.stderr}`.replace(/\u001b\[[0-9;]*m/g, '')
-  return { code: result.status, output }
+  return { code: result.status, output, stdout: result.stdout }
 }
 
 /** The number of `WARNING: DATA RACE` reports in an output. */
