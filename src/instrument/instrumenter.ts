@@ -103,6 +103,8 @@ export class Instrumenter {
   control: Node[] = []
   /** Visiting the test of a loop whose body awaits: its reads end a wait loop. */
   inWaitTest = false
+  /** The class whose methods are being visited: `this` is named after it. */
+  className: string | undefined = undefined
   /** Module-level declarations for the prelude (tokens of module bindings). */
   readonly moduleDecls: string[] = []
   private readonly lineStarts: number[] = [0]
@@ -169,7 +171,8 @@ export class Instrumenter {
 
   /** The owner's name and declaration for reports. */
   ownerFacts(object: Node): Partial<Site> {
-    const obj = ownerText(object, this.code)
+    let obj = ownerText(object, this.code)
+    if (obj !== undefined && this.className !== undefined && /^this\b/.test(obj)) obj = this.className + obj.slice(4)
     const root = rootIdentifier(object)
     const b = root === undefined ? undefined : this.scope.refs.get(root)
     const shared = b !== undefined && (b.scope.kind === 'module' || b.captured)

@@ -61,7 +61,7 @@ function unparen(n: Node): Node {
 
 /** Visit `node` (under `parent[key]`). */
 export function walk(ins: Instrumenter, node: Node, parent: Node | undefined, key: string): void {
-  if (FUNCTIONS.has(node.type)) return visitFunction(ins, node)
+  if (FUNCTIONS.has(node.type)) return visitFunction(ins, node, parent?.type === 'MethodDefinition' || (parent?.type === 'Property' && (parent.method || parent.kind !== 'init')))
   if (node.type === 'StaticBlock') return ins.withFn(node, () => visitStatements(ins, node.body))
   if (node.type === 'AwaitExpression') {
     awaitPoint(ins, node.argument, node, 'aw')
@@ -156,10 +156,15 @@ export function walk(ins: Instrumenter, node: Node, parent: Node | undefined, ke
       if (node.type === 'LabeledStatement') return walk(ins, node.body, node, 'body')
       return
     case 'ClassDeclaration':
-    case 'ClassExpression':
-      // The class name is a declaration, not a reference.
+    case 'ClassExpression': {
+      // The class name is a declaration, not a reference; inside, `this` is named after it.
       if (node.superClass) walk(ins, node.superClass, node, 'superClass')
-      return walk(ins, node.body, node, 'body')
+      const outer = ins.className
+      ins.className = node.id?.name ?? (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier' ? parent.id.name : undefined)
+      walk(ins, node.body, node, 'body')
+      ins.className = outer
+      return
+    }
     case 'MethodDefinition':
     case 'PropertyDefinition':
     case 'AccessorProperty':
@@ -242,7 +247,15 @@ function visitLoop(ins: Instrumenter, node: Node): void {
   else underControl(ins, test, rest)
 }
 
-function visitFunction(ins: Instrumenter, node: Node): void {
+function visitFunction(ins: Instrumenter, node: Node, method = false): void {
+  // A plain function has its own `this`: not the enclosing class's instance.
+  const outerClass = ins.className
+  if (!method && node.type !== 'ArrowFunctionExpression') ins.className = undefined
+  visitFunctionBody(ins, node)
+  ins.className = outerClass
+}
+
+function visitFunctionBody(ins: Instrumenter, node: Node): void {
   // Parameters (defaults) are evaluated in a scope that cannot see the body's declarations:
   // they use the enclosing function's temporaries.
   for (const p of node.params) visitPattern(ins, p)

@@ -140,9 +140,9 @@ function collectionCall(t: Target, method: string, key: unknown): void {
   }
 }
 
+/** What an await point is called in reports and schedules: its code (the report's stack says where). */
 function awaitLabel(site: number): string {
-  const s = siteAt(site)
-  return s === undefined ? 'await' : `${s.text} (${s.file}:${s.line})`
+  return siteAt(site)?.text ?? 'await'
 }
 
 const KEY = HOOKS_GLOBAL as keyof typeof globalThis

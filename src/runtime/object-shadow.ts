@@ -78,6 +78,7 @@ export class ObjectShadows {
     if (s.owner !== undefined) return s.owner
     const named = site?.obj
     const owner = named !== undefined ? (named === 'this' ? (className(o) ?? 'this') : named) : (className(o) ?? s.kind)
+    // `this` outside a class the transform could name: the instance's class.
     return (s.owner = owner)
   }
 
