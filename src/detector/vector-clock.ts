@@ -39,3 +39,34 @@ export function joinClocks(a: VectorClock, b: VectorClock): VectorClock {
   }
   return out ?? a
 }
+
+/**
+ * Raise `out` (a clock its owner may change in place) to the pointwise maximum with `b`, and
+ * component `w` of it to at least `value` (w < 0: none). Returns whether anything changed.
+ * The mutable counterpart of `joinClocks(out, withComponent(b, w, value))`, without the two
+ * intermediate arrays: joining n workers one after the other stays linear in n.
+ */
+export function joinInto(out: number[], b: VectorClock, w: number, value: number): boolean {
+  let changed = false
+  const needed = w >= b.length ? w + 1 : b.length
+  for (let i = out.length; i < needed; i++) out[i] = 0
+  for (let i = 0; i < b.length; i++) {
+    const v = b[i]!
+    if (v > out[i]!) {
+      out[i] = v
+      changed = true
+    }
+  }
+  if (w >= 0 && value > out[w]!) {
+    out[w] = value
+    changed = true
+  }
+  return changed
+}
+
+/** Whether `a` knows at least everything `b` (plus component `w` at `value`) knows. */
+export function covers(a: VectorClock, b: VectorClock, w: number, value: number): boolean {
+  if (w >= 0 && clockOf(a, w) < value) return false
+  for (let i = 0; i < b.length; i++) if (b[i]! > clockOf(a, i)) return false
+  return true
+}
