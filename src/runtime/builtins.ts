@@ -24,6 +24,18 @@ export const safeObjectFreeze = Object.freeze
 export const safeObjectIsExtensible = Object.isExtensible
 export const safeObjectDefineProperty = Object.defineProperty
 export const safeObjectIs = Object.is
+/** The Array constructor as loaded. */
+export const SafeArray = Array
+/** AbortController as loaded, with its `signal` getter and `abort` method. */
+export const SafeAbortController = AbortController
+const abortSignalGetter = Object.getOwnPropertyDescriptor(AbortController.prototype, 'signal')!.get!
+const abortMethod = AbortController.prototype.abort
+/** `controller.signal`, through the getter captured at load. */
+export const abortSignal = (controller: AbortController): AbortSignal => safeApply(abortSignalGetter, controller, []) as AbortSignal
+/** `controller.abort(reason)`, through the method captured at load. */
+export const abortWith = (controller: AbortController, reason: unknown): void => {
+  safeApply(abortMethod, controller, [reason])
+}
 /** The Promise constructor as loaded (a test may replace the global with a polyfill). */
 export const SafePromise = Promise
 const promiseResolve = Promise.resolve

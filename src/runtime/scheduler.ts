@@ -9,7 +9,7 @@
  * Releasing a worker settles a promise, but that is never a happens-before edge: the
  * scheduler does not talk to the detector at all.
  */
-import { arraySplice, SafePromise, safePromiseReject, safePromiseResolve, safeQueueMicrotask, safeSetImmediate, safeSetTimeout } from './builtins.js'
+import { arraySplice, SafePromise, safePromiseReject, safePromiseResolve, safeQueueMicrotask, safeSetImmediate, safeSetTimeout, safeThen } from './builtins.js'
 import { outsideWorkers } from './context.js'
 
 /** Chooses the next worker among those waiting at a scheduling point. */
@@ -171,6 +171,12 @@ export class Scheduler {
           wake()
         },
       }
+    }
+    // A cancelled worker fails at its next wait, a primitive's included.
+    if (slot.cancelled) {
+      const gate = safePromiseReject(new WorkerCancelledError(worker))
+      safeThen(gate, undefined, () => undefined)
+      return { gate, wake: () => {} }
     }
     const gate = this.wait(slot, 'blocked', label)
     slot.since = this.options.stack()

@@ -4,12 +4,11 @@
  * everything the parent did before starting a worker happens-before the worker's first
  * step, and a worker's last step happens-before whatever follows the await that joined it.
  */
-import { safeApply } from './builtins.js'
+import { abortSignal, abortWith, SafeAbortController, safeApply, SafeArray, SafePromise, safeSetImmediate, safeThen } from './builtins.js'
 import { currentContext, outsideWorkers, runAs } from './context.js'
 import type { IterationRun, WorkerInfo } from './iteration.js'
 import { WorkerCancelledError } from './scheduler.js'
 import { captureStack } from './stacks.js'
-import { appendToMessage } from './error-notes.js'
 
 const promiseThen = Promise.prototype.then
 
@@ -49,66 +48,88 @@ function start<T>(run: IterationRun, parent: number, fn: () => T | Promise<T>, i
   // becoming an unhandled rejection (the iteration reports it instead).
   // Registered as no worker, like every reaction of the library's own: no promise edge from
   // the finished worker to whoever happened to start it.
-  run.settled.push(outsideWorkers(() => safeApply(promiseThen, done, [undefined, () => undefined]) as Promise<unknown>))
+  const settled = run.settled
+  settled[settled.length] = outsideWorkers(() => safeThen(done, undefined, () => undefined))
   return { id, info: state, done }
 }
 
-/** Marks `error` with the worker that threw it, without hiding its own message and stack. */
-export function attributeToWorker(error: unknown, info: WorkerInfo): Error {
-  const where = `worker ${info.id}${info.fanOut === undefined ? '' : ` (fanOut index ${info.fanOut.index} of ${info.fanOut.size})`}`
-  if (!(error instanceof Error)) return new Error(`vitest-race: ${where} threw ${String(error)}`, { cause: error })
-  const note = `\n  thrown by ${where}`
-  return error.message.endsWith(note) ? error : appendToMessage(error, note)
+/** Which worker `info` is, for notes: `worker 3 (fanOut index 2 of 4)`. */
+export function workerName(info: WorkerInfo): string {
+  return `worker ${info.id}${info.fanOut === undefined ? '' : ` (fanOut index ${info.fanOut.index} of ${info.fanOut.size})`}`
 }
+
+/**
+ * The most workers one `fanOut` starts. Measured (bench/workers-scaling.mjs): cost grows
+ * about linearly, 10,000 workers take about a second per race-mode iteration on a 2-core
+ * machine and 100,000 about 15; above that an iteration would run for minutes and hold
+ * gigabytes, so a larger `n` is refused at once instead of running out of memory.
+ */
+export const FANOUT_MAX = 100_000
 
 /**
  * Start `n` workers running `fn(index, signal)`; resolve to their results in index order.
  * If one throws, the others are cancelled (`signal` aborts and they fail at their next
- * scheduling point) and the promise rejects with that error, saying which worker threw.
+ * scheduling point) and the promise rejects at once with that error, unchanged (the same
+ * value, which worker threw it is noted beside it in the report), without waiting for
+ * workers that wait on something that never settles.
  */
 export async function fanOut<T>(run: IterationRun, n: number, fn: (index: number, signal: AbortSignal) => T | Promise<T>): Promise<Awaited<T>[]> {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-    throw new RangeError(`vitest-race: fanOut(n, fn): n = ${String(n)} is not valid: expected an integer ≥ 1`)
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > FANOUT_MAX) {
+    throw new RangeError(`vitest-race: fanOut(n, fn): n = ${String(n)} is not valid: expected an integer ≥ 1 and ≤ ${FANOUT_MAX} (the most workers one fanOut starts)`)
   }
   if (typeof fn !== 'function') {
     throw new TypeError(`vitest-race: fanOut(n, fn): fn must be a function, got ${typeof fn}`)
   }
   const caller = callerOf(run, 'fanOut')
   const createdAt = run.recording ? captureStack() : undefined
-  const abort = new AbortController()
-  const children: Started<Awaited<T>>[] = []
+  const abort = new SafeAbortController()
+  const signal = abortSignal(abort)
+  const children: Started<Awaited<T>>[] = new SafeArray(n)
   for (let i = 0; i < n; i++) {
-    children.push(start(run, caller, () => fn(i, abort.signal), { createdAt, fanOut: { index: i, size: n } }))
-    children[i]!.info.observed = true
+    const child = start(run, caller, () => fn(i, signal), { createdAt, fanOut: { index: i, size: n } })
+    child.info.observed = true
+    children[i] = child
   }
   const resume = run.scheduler.waiting(caller, `fanOut(${n})`)
-  let failure: { error: unknown; child: Started<Awaited<T>> } | undefined
-  const results: Awaited<T>[] = new Array(n)
-  await new Promise<void>((resolve) => {
-    let remaining = n
-    const settle = () => {
-      if (--remaining === 0) resolve()
-    }
-    for (const [i, child] of children.entries()) {
-      outsideWorkers(() => safeApply(promiseThen, child.done, [
-        (value: Awaited<T>) => {
-          results[i] = value
-          settle()
-        },
-        (error: unknown) => {
-          if (failure === undefined && !(error instanceof WorkerCancelledError)) {
-            failure = { error, child }
-            abort.abort(error)
-            run.scheduler.cancel(children.filter((c) => c !== child).map((c) => c.id))
-          }
-          settle()
-        },
-      ]))
-    }
-  })
+  const results: Awaited<T>[] = new SafeArray(n)
+  // Outside any worker: the library's bookkeeping is never a promise edge between workers.
+  const failure = await outsideWorkers(
+    () =>
+      new SafePromise<{ error: unknown } | undefined>((resolve) => {
+        let remaining = n
+        let failed: { error: unknown } | undefined
+        const settle = () => {
+          if (--remaining === 0) resolve(failed)
+        }
+        for (let i = 0; i < n; i++) {
+          safeThen(
+            children[i]!.done,
+            (value: Awaited<T>) => {
+              results[i] = value
+              settle()
+            },
+            (error: unknown) => {
+              if (failed === undefined && !(error instanceof WorkerCancelledError)) {
+                failed = { error }
+                const others: number[] = []
+                for (let j = 0; j < n; j++) if (j !== i) others[others.length] = children[j]!.id
+                abortWith(abort, error)
+                run.scheduler.cancel(others)
+                // The cancelled workers unwind within this event-loop turn (they fail at their
+                // scheduling point); one that waits on something that never settles must not
+                // hold the test: after one turn, reject with the error anyway.
+                safeSetImmediate(() => resolve(failed))
+              }
+              settle()
+            },
+          )
+        }
+      }),
+  )
   resume()
-  for (const child of children) run.join(caller, child.id)
-  if (failure !== undefined) throw attributeToWorker(failure.error, failure.child.info)
+  // Join the workers that have finished (all of them, unless one failed first).
+  for (let i = 0; i < n; i++) if (children[i]!.info.state !== 'running') run.join(caller, children[i]!.id)
+  if (failure !== undefined) throw failure.error
   return results
 }
 
