@@ -3,7 +3,7 @@
  * function of the events it is fed (fork, join, acquire, release, point, read, write);
  * it imports nothing from Node or Vitest, so the thread trace merge can reuse it.
  */
-import { covers, EMPTY_CLOCK, joinClocks, joinInto, withComponent, type VectorClock } from './vector-clock.js'
+import { copyOf, covers, EMPTY_CLOCK, joinClocks, joinInto, withComponent, type VectorClock } from './vector-clock.js'
 import { Access, dropEntry, entryOf, Location, putEntry, type AccessRecord, type PointRecord, type SpanRecord } from './shadow.js'
 import { historyCapacity, isEvicted } from './history.js'
 import { atomicityViolations, strictConflicts } from './rules.js'
@@ -93,15 +93,12 @@ class WorkerState {
       return
     }
     if (covers(this.current, b, w, value)) return
-    const out = arraySlice(this.current)
+    const out = copyOf(this.current)
     joinInto(out, b, w, value)
     this.current = out
     this.owned = true
   }
 }
-
-/** `Array.prototype.slice` as loaded: the detector must not call what a test patched. */
-const arraySlice = Function.prototype.call.bind(Array.prototype.slice) as (a: VectorClock) => number[]
 
 /** A worker's history at one moment, for an acquire later (a promise resolution). */
 export interface ClockSnapshot {
@@ -147,7 +144,7 @@ export class Detector {
   fork(parent: number): number {
     const p = this.workers[parent]!
     const id = this.workers.length
-    this.workers.push(new WorkerState(id, p.forkClock()))
+    this.workers[id] = new WorkerState(id, p.forkClock())
     p.clock++
     return id
   }

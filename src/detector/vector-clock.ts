@@ -10,6 +10,16 @@ export type VectorClock = readonly number[]
 /** The empty clock: nothing known. */
 export const EMPTY_CLOCK: VectorClock = Object.freeze([])
 
+/**
+ * A mutable copy of `vc`. A plain loop, not `slice`: the detector runs inside the user's test,
+ * where `Array.prototype` may be patched (and it imports nothing, so it captures nothing).
+ */
+export function copyOf(vc: VectorClock): number[] {
+  const out = new Array<number>(vc.length)
+  for (let i = 0; i < vc.length; i++) out[i] = vc[i]!
+  return out
+}
+
 /** Component `w` of `vc` (0 when the clock has never heard of `w`). */
 export function clockOf(vc: VectorClock, w: number): number {
   return w < vc.length ? vc[w]! : 0
@@ -18,8 +28,8 @@ export function clockOf(vc: VectorClock, w: number): number {
 /** `vc` with component `w` raised to at least `value`; returns `vc` itself when nothing changes. */
 export function withComponent(vc: VectorClock, w: number, value: number): VectorClock {
   if (clockOf(vc, w) >= value) return vc
-  const out = vc.slice()
-  while (out.length <= w) out.push(0)
+  const out = copyOf(vc)
+  for (let i = out.length; i <= w; i++) out[i] = 0
   out[w] = value
   return out
 }
@@ -31,8 +41,8 @@ export function joinClocks(a: VectorClock, b: VectorClock): VectorClock {
     const v = b[i]!
     if (v > clockOf(out ?? a, i)) {
       if (out === null) {
-        out = a.slice()
-        while (out.length < b.length) out.push(0)
+        out = copyOf(a)
+        for (let j = out.length; j < b.length; j++) out[j] = 0
       }
       out[i] = v
     }

@@ -4,7 +4,7 @@
  * everything the parent did before starting a worker happens-before the worker's first
  * step, and a worker's last step happens-before whatever follows the await that joined it.
  */
-import { abortSignal, abortWith, SafeAbortController, safeApply, SafeArray, SafePromise, safeSetImmediate, safeThen } from './builtins.js'
+import { abortSignal, abortWith, collectionMethods, SafeAbortController, safeApply, SafeArray, safeObjectDefineProperty, SafePromise, safeSetImmediate, safeThen } from './builtins.js'
 import { currentContext, outsideWorkers, runAs } from './context.js'
 import type { IterationRun, WorkerInfo } from './iteration.js'
 import { WorkerCancelledError } from './scheduler.js'
@@ -19,6 +19,11 @@ interface Started<T> {
   readonly done: Promise<T>
 }
 
+/** `run.workers.get(id)` through the Map method captured at load (a test may spy on `Map.prototype.get`). */
+function workerInfo(run: IterationRun, id: number): WorkerInfo {
+  return collectionMethods.mapGet(run.workers, id) as WorkerInfo
+}
+
 function callerOf(run: IterationRun, api: string): number {
   const ctx = currentContext()
   if (ctx === undefined || ctx.run !== run) {
@@ -29,7 +34,7 @@ function callerOf(run: IterationRun, api: string): number {
 
 function start<T>(run: IterationRun, parent: number, fn: () => T | Promise<T>, info: Pick<WorkerInfo, 'createdAt' | 'fanOut'>): Started<Awaited<T>> {
   const id = run.newWorker(parent, info)
-  const state = run.workers.get(id)!
+  const state = workerInfo(run, id)
   const done = runAs({ run, worker: id }, async (): Promise<Awaited<T>> => {
     try {
       await run.point(id, 'start')
@@ -144,6 +149,11 @@ export class WorkerHandle<T> extends Promise<T> {
 
   private joinInfo: { run: IterationRun; child: number; finished: () => boolean } | undefined
 
+  // Explicit: the implicit derived constructor spreads its arguments through the array iterator, which a test may patch.
+  constructor(executor: (resolve: (value: T | PromiseLike<T>) => void, reject: (reason?: unknown) => void) => void) {
+    super(executor)
+  }
+
   /** Used by spawn only. */
   static of<T>(run: IterationRun, child: Started<T>): WorkerHandle<T> {
     let finished = false
@@ -173,15 +183,16 @@ export class WorkerHandle<T> extends Promise<T> {
   ): Promise<R1 | R2> {
     const info = this.joinInfo
     const ctx = currentContext()
-    if (info !== undefined) info.run.workers.get(info.child)!.observed = true
-    if (info === undefined || ctx === undefined || ctx.run !== info.run) return super.then(onFulfilled, onRejected)
+    if (info !== undefined) workerInfo(info.run, info.child).observed = true
+    if (info === undefined || ctx === undefined || ctx.run !== info.run) return safeThen(this, onFulfilled ?? undefined, onRejected ?? undefined)
     const resume = info.finished() ? () => {} : info.run.scheduler.waiting(ctx.worker, `join worker ${info.child}`)
     const joined = () => {
       resume()
       info.run.join(ctx.worker, info.child)
     }
-    return super.then(
-      (v) => {
+    return safeThen(
+      this,
+      (v: T) => {
         joined()
         return onFulfilled ? onFulfilled(v) : (v as unknown as R1)
       },
@@ -223,6 +234,6 @@ export function scheduled<A extends unknown[], R>(run: IterationRun, fn: (...arg
     await settle()
     return result
   }
-  Object.defineProperty(wrapped, 'name', { value: fn.name })
+  safeObjectDefineProperty(wrapped, 'name', { value: fn.name })
   return wrapped
 }
