@@ -95,6 +95,9 @@ export interface SchedulerOptions {
 /** Steps a waiting worker may be passed over before it goes next (see `starving`). */
 const STARVATION_STEPS = 64
 
+/** Steps between two dispatches that let the event loop run (timers, I/O, the test timeout). */
+const YIELD_STEPS = 512
+
 /** How long everyone must stay blocked, after an event-loop turn, before it is a deadlock. */
 const DEADLOCK_GRACE_MS = 20
 
@@ -133,6 +136,8 @@ export class Scheduler {
     this.dispatch(this.changes === this.watchSeen)
   }
   private watchSeen = 0
+  /** The step count when a dispatch last went through the event loop. */
+  private yieldedAt = 0
 
   constructor(private readonly options: SchedulerOptions) {
     this.strategy = options.strategy
@@ -283,7 +288,15 @@ export class Scheduler {
     this.dispatchQueued = true
     // Deferred to a microtask so that workers started together are all pending before the pick.
     // Run as no worker: releasing a worker must not look like a promise hand-off between workers.
-    outsideWorkers(() => safeQueueMicrotask(this.onMicrotask))
+    // Every YIELD_STEPS steps, to an immediate instead: an iteration made only of promise
+    // reactions would otherwise never let the event loop run, and Vitest's test timeout (a
+    // timer) could not fire until it ended. A step count, not a clock: replays stay exact.
+    if (this.steps.length - this.yieldedAt >= YIELD_STEPS) {
+      this.yieldedAt = this.steps.length
+      outsideWorkers(() => safeSetImmediate(this.onMicrotask))
+    } else {
+      outsideWorkers(() => safeQueueMicrotask(this.onMicrotask))
+    }
   }
 
   private dispatch(force: boolean): void {

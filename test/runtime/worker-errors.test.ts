@@ -187,3 +187,22 @@ describe('notes beside the error', () => {
     ])
   })
 })
+
+describe('the event loop runs during a long iteration', () => {
+  it('a timer set when the iteration starts fires before it ends (so the test timeout can)', async () => {
+    let fired = false
+    let firedAtStep: number | undefined
+    await inIteration(async (run) => {
+      setTimeout(() => {
+        fired = true
+        firedAtStep = run.scheduler.steps.length
+      }, 0)
+      // Promise reactions only: 4,000 steps, no timer or I/O of its own.
+      await fanOut(run, 20, async () => {
+        for (let i = 0; i < 200; i++) await pause(run)
+      })
+      expect(fired).toBe(true)
+    })
+    expect(firedAtStep).toBeLessThan(4_000)
+  })
+})
