@@ -64,10 +64,11 @@ export function workerName(info: WorkerInfo): string {
 }
 
 /**
- * The most workers one `fanOut` starts. Measured (bench/workers-scaling.mjs): cost grows
- * about linearly, 10,000 workers take about a second per race-mode iteration on a 2-core
- * machine and 100,000 about 15; above that an iteration would run for minutes and hold
- * gigabytes, so a larger `n` is refused at once instead of running out of memory.
+ * The most workers one `fanOut` starts. Measured with bench/workers-scaling.mjs on a shared
+ * 2-core machine: 1,000 workers take 0.1–0.5 s per race-mode iteration, 10,000 take 1–5 s,
+ * 20,000 took 9 s and 50,000 took 47 s (the per-location reader list still grows with the
+ * workers that read one location). At 100,000 an iteration runs for minutes, and a test runs
+ * tens of them: a larger `n` is refused at once instead of running out of memory later.
  */
 export const FANOUT_MAX = 100_000
 
