@@ -14,6 +14,7 @@ const parts = [
   { file: 'promise-hooks.mjs' },
   { file: 'memory.mjs', node: ['--expose-gc'] },
   { file: 'threads.mjs' },
+  { file: 'workers-scaling.mjs', node: ['--expose-gc'] },
   { file: 'example-suite.mjs' },
   { file: 'detection.mjs' },
 ]

@@ -3,7 +3,7 @@
  * function of the events it is fed (fork, join, acquire, release, point, read, write);
  * it imports nothing from Node or Vitest, so the thread trace merge can reuse it.
  */
-import { EMPTY_CLOCK, joinClocks, withComponent, type VectorClock } from './vector-clock.js'
+import { copyOf, covers, EMPTY_CLOCK, joinClocks, joinInto, withComponent, type VectorClock } from './vector-clock.js'
 import { Access, dropRead, entryOf, Location, putEntry, putRead, readAt, type AccessRecord, type PointRecord, type SpanRecord } from './shadow.js'
 import { historyCapacity, isEvicted } from './history.js'
 import { atomicityViolations, strictConflicts } from './rules.js'
@@ -41,10 +41,63 @@ class WorkerState {
   seq = 0
   pointSeq = 0
   lastPoint: PointRecord | undefined = undefined
+  private current: VectorClock
+  /**
+   * Copy on write: true while `current` is a private array that nothing else has seen, so a
+   * join may raise it in place. Reading `vc` (an access record or a snapshot keeps it) shares
+   * it, and the next join copies first. A fanOut's parent joining n children in a row thus
+   * copies its clock once, not n times.
+   */
+  private owned = false
+  /**
+   * The clock the last child forked got, and this worker's state then: while this worker does
+   * nothing in between (a fanOut's loop), the next child may share that array. It knows this
+   * worker up to an earlier component value, but this worker made no access, release or
+   * snapshot at the later values, so the two clocks order exactly the same events.
+   */
+  private lastFork: { readonly vc: VectorClock; readonly clock: number; readonly seq: number; readonly base: VectorClock; readonly published: ClockSnapshot | undefined } | undefined
   constructor(
     readonly id: number,
-    public vc: VectorClock,
-  ) {}
+    vc: VectorClock,
+  ) {
+    this.current = vc
+  }
+
+  /** The clock as an immutable snapshot (whoever reads it may keep it). */
+  get vc(): VectorClock {
+    this.owned = false
+    return this.current
+  }
+
+  set vc(value: VectorClock) {
+    this.current = value
+    this.owned = false
+  }
+
+  /** The clock of a child forked now (the caller bumps `clock` after). */
+  forkClock(): VectorClock {
+    const f = this.lastFork
+    if (f !== undefined && f.clock === this.clock - 1 && f.seq === this.seq && f.base === this.current && f.published === this.published) {
+      this.lastFork = { ...f, clock: this.clock }
+      return f.vc
+    }
+    const vc = withComponent(this.vc, this.id, this.clock)
+    this.lastFork = { vc, clock: this.clock, seq: this.seq, base: this.current, published: this.published }
+    return vc
+  }
+
+  /** Raise this worker's clock to include `b` and component `w` at `value` (`w` < 0: none). */
+  join(b: VectorClock, w: number, value: number): void {
+    if (this.owned) {
+      joinInto(this.current as number[], b, w, value)
+      return
+    }
+    if (covers(this.current, b, w, value)) return
+    const out = copyOf(this.current)
+    joinInto(out, b, w, value)
+    this.current = out
+    this.owned = true
+  }
 }
 
 /** A worker's history at one moment, for an acquire later (a promise resolution). */
@@ -91,7 +144,7 @@ export class Detector {
   fork(parent: number): number {
     const p = this.workers[parent]!
     const id = this.workers.length
-    this.workers.push(new WorkerState(id, withComponent(p.vc, parent, p.clock)))
+    this.workers[id] = new WorkerState(id, p.forkClock())
     p.clock++
     return id
   }
@@ -99,8 +152,7 @@ export class Detector {
   /** `parent` joined `child`: everything `child` did happens-before what `parent` does next. */
   join(parent: number, child: number): void {
     const c = this.workers[child]!
-    const p = this.workers[parent]!
-    p.vc = joinClocks(p.vc, withComponent(c.vc, child, c.clock))
+    this.workers[parent]!.join(c.vc, child, c.clock)
     c.clock++
   }
 
@@ -113,8 +165,7 @@ export class Detector {
 
   /** `worker` acquires `sync`: every earlier release of it happens-before what follows. */
   acquire(worker: number, sync: SyncClock): void {
-    const w = this.workers[worker]!
-    w.vc = joinClocks(w.vc, sync.vc)
+    this.workers[worker]!.join(sync.vc, -1, 0)
   }
 
   /** `worker` releases without an object: what it did so far happens-before a later `acquireSnapshot`. */
@@ -128,8 +179,7 @@ export class Detector {
   /** `worker` acquires a snapshot taken by another worker. */
   acquireSnapshot(worker: number, s: ClockSnapshot): void {
     if (s.worker === worker) return
-    const w = this.workers[worker]!
-    w.vc = joinClocks(w.vc, withComponent(s.vc, s.worker, s.clock))
+    this.workers[worker]!.join(s.vc, s.worker, s.clock)
   }
 
   /** `worker` passed a scheduling point (no ordering; remembered for reports). */
@@ -175,7 +225,7 @@ export class Detector {
     const w = this.workers[worker]!
     for (const rec of loc.writes) {
       if (rec.worker === worker) continue
-      w.vc = joinClocks(w.vc, withComponent(rec.vc, rec.worker, rec.clock))
+      w.join(rec.vc, rec.worker, rec.clock)
       // What the writer does from now on is not covered by this edge.
       const writer = this.workers[rec.worker]!
       if (writer.clock === rec.clock) writer.clock++

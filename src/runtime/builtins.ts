@@ -20,6 +20,51 @@ export const safeReflectDeleteProperty = Reflect.deleteProperty
 export const safeReflectGetOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor
 export const safeReflectOwnKeys = Reflect.ownKeys
 export const safeGetPrototypeOf = Object.getPrototypeOf
+export const safeObjectFreeze = Object.freeze
+export const safeObjectIsExtensible = Object.isExtensible
+export const safeObjectDefineProperty = Object.defineProperty
+export const safeObjectIs = Object.is
+/** The Array constructor as loaded. */
+export const SafeArray = Array
+/** AbortController as loaded, with its `signal` getter and `abort` method. */
+export const SafeAbortController = AbortController
+const abortSignalGetter = Object.getOwnPropertyDescriptor(AbortController.prototype, 'signal')!.get!
+const abortMethod = AbortController.prototype.abort
+/** `controller.signal`, through the getter captured at load. */
+export const abortSignal = (controller: AbortController): AbortSignal => safeApply(abortSignalGetter, controller, []) as AbortSignal
+/** `controller.abort(reason)`, through the method captured at load. */
+export const abortWith = (controller: AbortController, reason: unknown): void => {
+  safeApply(abortMethod, controller, [reason])
+}
+/** The Promise constructor as loaded (a test may replace the global with a polyfill). */
+export const SafePromise = Promise
+const promiseResolve = Promise.resolve
+const promiseReject = Promise.reject
+const promiseThen = Promise.prototype.then
+/** `Promise.resolve(value)` through the methods captured at load. */
+export const safePromiseResolve = <T = void>(value?: T): Promise<Awaited<T>> => safeApply(promiseResolve, SafePromise, [value]) as Promise<Awaited<T>>
+/** `Promise.reject(reason)` through the methods captured at load. */
+export const safePromiseReject = (reason: unknown): Promise<never> => safeApply(promiseReject, SafePromise, [reason]) as Promise<never>
+/** `promise.then(onFulfilled, onRejected)` with the `then` captured at load (a spy on `Promise.prototype.then` is not called). */
+export const safeThen = <T, R1 = T, R2 = never>(
+  promise: Promise<T>,
+  onFulfilled: ((value: T) => R1 | PromiseLike<R1>) | undefined,
+  onRejected: ((reason: unknown) => R2 | PromiseLike<R2>) | undefined,
+): Promise<R1 | R2> => safeApply(promiseThen, promise, [onFulfilled, onRejected]) as Promise<R1 | R2>
+/**
+ * `Promise.all(promises)` that never looks up `then` on its elements: native promises only
+ * (each settles a counter through the captured `then`), so a patched `then` is never called.
+ */
+export function safePromiseAll(promises: readonly Promise<unknown>[]): Promise<void> {
+  return new SafePromise<void>((resolve, reject) => {
+    let remaining = promises.length
+    if (remaining === 0) return resolve()
+    const one = () => {
+      if (--remaining === 0) resolve()
+    }
+    for (let i = 0; i < promises.length; i++) safeThen(promises[i]!, one, reject)
+  })
+}
 export {
   AsyncLocalStorage as SafeAsyncLocalStorage,
   createHook as safeCreateHook,
@@ -54,6 +99,9 @@ export const collectionMethods = {
   setSize: sizeGetter(Set.prototype),
 } as const
 const C = collectionMethods
+
+/** `Array.prototype.splice`, as loaded. */
+export const arraySplice = uncurry(Array.prototype.splice) as (self: unknown[], start: number, deleteCount: number, ...items: unknown[]) => unknown[]
 const weakMapGet = uncurry(WeakMap.prototype.get)
 const weakMapSet = uncurry(WeakMap.prototype.set)
 const weakMapHas = uncurry(WeakMap.prototype.has)

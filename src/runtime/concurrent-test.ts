@@ -16,7 +16,7 @@ import { formatSteps } from '../report/schedule-steps.js'
 import { dataRaceError } from './race-failure.js'
 import { formatSeed } from './random.js'
 import { safeDateNow } from './builtins.js'
-import { withNote } from './error-notes.js'
+import { failWith, withNote } from './error-notes.js'
 import { registerThreads, type ThreadCheck, type ThreadsOptions } from '../threads/threads-test.js'
 import type { SharedShape } from '../threads/thread-context.js'
 
@@ -184,7 +184,7 @@ async function runIterations(name: string, body: ConcurrentBody, settings: RaceS
   const note = explorationNote(name, settings, failure, vitest)
   const failingBody = failure.inputs === undefined ? body : withValues([...failure.inputs])
   if (failure.outcome.races.length > 0) throw await raceFailure(settings, failingBody, vitest, failure, note)
-  throw withNote(failure.outcome.error, note)
+  throw await failWith(vitest, failure.outcome.error, [...failure.outcome.notes, note])
 }
 
 /**

@@ -6,13 +6,13 @@ import type { TestContext } from 'vitest'
 import type { RaceRecord } from '../detector/race-record.js'
 import type { RaceSettings } from '../options.js'
 import { runAs } from './context.js'
-import { IterationRun, type CapturePlan } from './iteration.js'
+import { IterationRun, type CapturePlan, type WorkerInfo } from './iteration.js'
 import { codeLocationKey } from './race-failure.js'
 import { createConcurrentContext, type ConcurrentContext } from './test-context.js'
 import { releaseTurns, retainTurns } from './async-hooks.js'
 import { releaseHooks, retainHooks } from './access-hooks.js'
-import { attributeToWorker } from './workers.js'
-import { appendToMessage } from './error-notes.js'
+import { workerName } from './workers.js'
+import { safeObjectIs, safePromiseAll, SafePromise, safeSetImmediate, safeThen } from './builtins.js'
 import { strategyFor, type Schedule } from './strategies.js'
 import type { Strategy } from './scheduler.js'
 
@@ -24,6 +24,8 @@ export interface Outcome {
   readonly run: IterationRun
   readonly races: RaceRecord[]
   readonly error: unknown
+  /** What to say beside `error` (which worker threw it, that nothing awaited it); never put into it. */
+  readonly notes: readonly string[]
 }
 
 /** One iteration to run. */
@@ -49,6 +51,7 @@ export async function runIteration(plan: IterationPlan): Promise<Outcome> {
   const run = new IterationRun(settings, seed, plan.strategy ?? strategyFor(schedule), capture, capture === undefined ? {} : { raceKey: codeLocationKey })
   const ctx = createConcurrentContext(vitest, run, iteration)
   let error: unknown
+  let failed = false
   if (settings.race) retainTurns()
   retainHooks(settings.race)
   try {
@@ -57,16 +60,37 @@ export async function runIteration(plan: IterationPlan): Promise<Outcome> {
     })
   } catch (e) {
     error = e
+    failed = true
   } finally {
-    // Workers nobody joined still belong to this iteration: let them finish first.
-    await Promise.all(run.settled)
+    // Workers nobody joined still belong to this iteration: let them finish first. After a
+    // failure, only for one event-loop turn (the cancelled ones unwind in it): a worker that
+    // waits on something that never settles must not turn the failure into a timeout.
+    const all = safePromiseAll(run.settled)
+    await (failed ? new SafePromise<void>((resolve) => {
+      const done = () => resolve()
+      safeThen(all, done, done)
+      safeSetImmediate(done)
+    }) : all)
     releaseHooks(settings.race)
     if (settings.race) releaseTurns()
   }
-  const lost = run.unobservedFailure()
-  if (error === undefined && lost !== undefined) {
-    error = appendToMessage(attributeToWorker(lost.error, lost), ' (its promise was never awaited)')
+  const notes: string[] = []
+  if (failed) {
+    const thrower = throwerOf(run, error)
+    if (thrower !== undefined) notes[notes.length] = `thrown by ${workerName(thrower)}`
+  } else {
+    const lost = run.unobservedFailure()
+    if (lost !== undefined) {
+      error = lost.error
+      failed = true
+      notes[notes.length] = `thrown by ${workerName(lost)} (its promise was never awaited)`
+    }
   }
-  return { run, races: run.detector?.races ?? [], error }
+  return { run, races: run.detector?.races ?? [], error: failed ? error : undefined, notes }
 }
 
+/** The worker that threw `error` (the same value), if the body's failure came from one. */
+function throwerOf(run: IterationRun, error: unknown): WorkerInfo | undefined {
+  for (const w of run.workers.values()) if (w.state === 'failed' && safeObjectIs(w.error, error)) return w
+  return undefined
+}

@@ -10,6 +10,7 @@ import { frameLocation, userFrames, userStackLines, type Frame } from '../report
 import type { RaceReport, ReportWorker } from '../report/race-report.js'
 import { RaceHalted, type IterationRun } from './iteration.js'
 import { OWN_DIRS } from './stacks.js'
+import { describeThrown } from './error-notes.js'
 
 /** The user's frames of a captured stack, innermost first; null when none (or no stack). */
 export function frames(stack: string | undefined): Frame[] | null {
@@ -87,8 +88,7 @@ export function dataRaceError(races: readonly RaceRecord[], run: IterationRun, r
   const reports = races.map((r) => raceReport(r, run, replay))
   let message = formatRaces(reports, { stripPathPrefix })
   if (also !== undefined && !(also instanceof RaceHalted)) {
-    const text = also instanceof Error ? `${also.name}: ${also.message}` : String(also)
-    message += `\nThe same iteration also failed: ${text.split('\n')[0]}`
+    message += `\nThe same iteration also failed: ${describeThrown(also).split('\n')[0]}`
   }
   const first = races[0]!
   const currentStack = namedAfterClasses(first.current.stack, run)

@@ -9,7 +9,7 @@
  * Releasing a worker settles a promise, but that is never a happens-before edge: the
  * scheduler does not talk to the detector at all.
  */
-import { safeQueueMicrotask, safeSetImmediate, safeSetTimeout } from './builtins.js'
+import { arraySplice, SafePromise, safePromiseReject, safePromiseResolve, safeQueueMicrotask, safeSetImmediate, safeSetTimeout, safeThen } from './builtins.js'
 import { outsideWorkers } from './context.js'
 
 /** Chooses the next worker among those waiting at a scheduling point. */
@@ -64,6 +64,7 @@ export interface WaitingWorker {
 type Status = 'running' | 'pending' | 'blocked' | 'done'
 
 interface Slot {
+  readonly worker: number
   status: Status
   /** The step count when it last became pending (starvation guard). */
   pendingSince: number
@@ -94,11 +95,25 @@ export interface SchedulerOptions {
 /** Steps a waiting worker may be passed over before it goes next (see `starving`). */
 const STARVATION_STEPS = 64
 
+/** Steps between two dispatches that let the event loop run (timers, I/O, the test timeout). */
+const YIELD_STEPS = 512
+
 /** How long everyone must stay blocked, after an event-loop turn, before it is a deadlock. */
 const DEADLOCK_GRACE_MS = 20
 
+/**
+ * Cost per step is O(log n) in the number of workers plus the strategy's pick: the scheduler
+ * keeps counts per status and the pending workers as a sorted array (inserted and removed by
+ * binary search), never scanning every slot on a dispatch. With 10,000 workers a scan per step
+ * made an iteration quadratic (bench/workers-scaling.mjs).
+ */
 export class Scheduler {
-  private readonly slots = new Map<number, Slot>()
+  /** By worker id (ids are small and dense); undefined for ids it never saw. */
+  private readonly slots: (Slot | undefined)[] = []
+  /** The pending workers, ascending ids: what the strategy picks from. */
+  private readonly pending: number[] = []
+  private running = 0
+  private blocked = 0
   /** The test body (not scheduled) while it waits on workers or a primitive. */
   private main: { waitingOn: string; since: string | undefined; fail: ((e: unknown) => void) | undefined } | undefined
   private dispatchQueued = false
@@ -111,6 +126,18 @@ export class Scheduler {
   private streak = 0
   /** Every step so far, in order: the schedule this iteration ran. */
   readonly steps: ScheduleStep[] = []
+  /** Bound once: a microtask or immediate callback holds the scheduler only while it is queued. */
+  private readonly onMicrotask = (): void => {
+    this.dispatchQueued = false
+    this.dispatch(false)
+  }
+  private readonly onWatch = (): void => {
+    this.watchArmed = false
+    this.dispatch(this.changes === this.watchSeen)
+  }
+  private watchSeen = 0
+  /** The step count when a dispatch last went through the event loop. */
+  private yieldedAt = 0
 
   constructor(private readonly options: SchedulerOptions) {
     this.strategy = options.strategy
@@ -118,28 +145,25 @@ export class Scheduler {
 
   /** Register a new worker; it is running until it reaches its first point. */
   add(worker: number): void {
-    this.slots.set(worker, { status: 'running', pendingSince: 0, waitingOn: '', since: undefined, cancelled: false, release: undefined, fail: undefined })
+    const slot: Slot = { worker, status: 'running', pendingSince: 0, waitingOn: '', since: undefined, cancelled: false, release: undefined, fail: undefined }
+    this.slots[worker] = slot
+    this.running++
     this.changed()
   }
 
   /** `worker` waits at a scheduling point until the strategy picks it. */
   point(worker: number, label: string): Promise<void> {
-    const slot = this.slots.get(worker)
-    if (slot === undefined) return Promise.resolve()
-    if (slot.cancelled) return Promise.reject(new WorkerCancelledError(worker))
+    const slot = this.slots[worker]
+    if (slot === undefined) return safePromiseResolve()
+    if (slot.cancelled) return safePromiseReject(new WorkerCancelledError(worker))
     return this.wait(slot, 'pending', label)
   }
 
   /** `worker` blocks (on a mutex, on joining other workers); `wake()` makes it pending again. */
   block(worker: number, label: string): Blocked {
-    const slot = this.slots.get(worker)
+    const slot = this.slots[worker]
     if (slot === undefined) {
-      let wake!: () => void
-      let fail!: (e: unknown) => void
-      const gate = new Promise<void>((resolve, reject) => {
-        wake = resolve
-        fail = reject
-      })
+      const { promise: gate, resolve: wake, reject: fail } = deferred()
       if (worker !== 0) return { gate, wake }
       const main = { waitingOn: label, since: this.options.stack(), fail }
       this.main = main
@@ -153,13 +177,19 @@ export class Scheduler {
         },
       }
     }
+    // A cancelled worker fails at its next wait, a primitive's included.
+    if (slot.cancelled) {
+      const gate = safePromiseReject(new WorkerCancelledError(worker))
+      safeThen(gate, undefined, () => undefined)
+      return { gate, wake: () => {} }
+    }
     const gate = this.wait(slot, 'blocked', label)
     slot.since = this.options.stack()
     return {
       gate,
       wake: () => {
         if (slot.status !== 'blocked') return
-        slot.status = 'pending'
+        this.setStatus(slot, 'pending')
         slot.pendingSince = this.steps.length
         this.changed()
       },
@@ -171,7 +201,7 @@ export class Scheduler {
    * scheduler does not wait for it meanwhile. The returned function marks it running again.
    */
   waiting(worker: number, label: string): () => void {
-    const slot = this.slots.get(worker)
+    const slot = this.slots[worker]
     if (slot === undefined && worker === 0) {
       const main = { waitingOn: label, since: this.options.stack(), fail: undefined }
       this.main = main
@@ -181,12 +211,12 @@ export class Scheduler {
       }
     }
     if (slot === undefined || slot.status !== 'running') return () => {}
-    slot.status = 'blocked'
+    this.setStatus(slot, 'blocked')
     slot.waitingOn = label
     this.changed()
     return () => {
       if (slot.status !== 'blocked' || slot.release !== undefined) return
-      slot.status = 'running'
+      this.setStatus(slot, 'running')
       slot.waitingOn = ''
       this.changed()
     }
@@ -194,20 +224,22 @@ export class Scheduler {
 
   /** `worker` has finished. */
   finish(worker: number): void {
-    const slot = this.slots.get(worker)
+    const slot = this.slots[worker]
     if (slot === undefined) return
-    slot.status = 'done'
+    this.setStatus(slot, 'done')
+    slot.release = slot.fail = undefined
     this.changed()
   }
 
   /** Cancel `workers`: those waiting fail now, the others at their next point. */
-  cancel(workers: Iterable<number>): void {
-    for (const w of workers) {
-      const slot = this.slots.get(w)
+  cancel(workers: readonly number[]): void {
+    for (let i = 0; i < workers.length; i++) {
+      const w = workers[i]!
+      const slot = this.slots[w]
       if (slot === undefined || slot.status === 'done') continue
       slot.cancelled = true
       if (slot.status === 'pending' || slot.status === 'blocked') {
-        slot.status = 'running'
+        this.setStatus(slot, 'running')
         const fail = slot.fail!
         slot.release = slot.fail = undefined
         fail(new WorkerCancelledError(w))
@@ -219,20 +251,35 @@ export class Scheduler {
   /** Workers not yet finished, with what each waits on. */
   unfinished(): { worker: number; status: Status; waitingOn: string }[] {
     const out: { worker: number; status: Status; waitingOn: string }[] = []
-    for (const [worker, slot] of this.slots) if (slot.status !== 'done') out.push({ worker, status: slot.status, waitingOn: slot.waitingOn })
+    for (let w = 0; w < this.slots.length; w++) {
+      const slot = this.slots[w]
+      if (slot !== undefined && slot.status !== 'done') out[out.length] = { worker: w, status: slot.status, waitingOn: slot.waitingOn }
+    }
     return out
   }
 
-  private wait(slot: Slot, status: 'pending' | 'blocked', label: string): Promise<void> {
+  /** Moves `slot` to `status`, keeping the counts and the pending list. */
+  private setStatus(slot: Slot, status: Status): void {
+    const from = slot.status
+    if (from === status) return
+    if (from === 'running') this.running--
+    else if (from === 'blocked') this.blocked--
+    else if (from === 'pending') removeSorted(this.pending, slot.worker)
+    if (status === 'running') this.running++
+    else if (status === 'blocked') this.blocked++
+    else if (status === 'pending') insertSorted(this.pending, slot.worker)
     slot.status = status
+  }
+
+  private wait(slot: Slot, status: 'pending' | 'blocked', label: string): Promise<void> {
+    this.setStatus(slot, status)
     slot.pendingSince = this.steps.length
     slot.waitingOn = label
-    const gate = new Promise<void>((resolve, reject) => {
-      slot.release = resolve
-      slot.fail = reject
-    })
+    const { promise, resolve, reject } = deferred()
+    slot.release = resolve
+    slot.fail = reject
     this.changed()
-    return gate
+    return promise
   }
 
   private changed(): void {
@@ -241,21 +288,20 @@ export class Scheduler {
     this.dispatchQueued = true
     // Deferred to a microtask so that workers started together are all pending before the pick.
     // Run as no worker: releasing a worker must not look like a promise hand-off between workers.
-    outsideWorkers(() =>
-      safeQueueMicrotask(() => {
-        this.dispatchQueued = false
-        this.dispatch(false)
-      }),
-    )
+    // Every YIELD_STEPS steps, to an immediate instead: an iteration made only of promise
+    // reactions would otherwise never let the event loop run, and Vitest's test timeout (a
+    // timer) could not fire until it ended. A step count, not a clock: replays stay exact.
+    if (this.steps.length - this.yieldedAt >= YIELD_STEPS) {
+      this.yieldedAt = this.steps.length
+      outsideWorkers(() => safeSetImmediate(this.onMicrotask))
+    } else {
+      outsideWorkers(() => safeQueueMicrotask(this.onMicrotask))
+    }
   }
 
   private dispatch(force: boolean): void {
-    const pending: number[] = []
-    let running = false
-    for (const [worker, slot] of this.slots) {
-      if (slot.status === 'pending') pending.push(worker)
-      else if (slot.status === 'running') running = true
-    }
+    const pending = this.pending
+    const running = this.running > 0
     if (pending.length === 0) {
       if (!running) this.armDeadlockCheck()
       return
@@ -264,13 +310,15 @@ export class Scheduler {
       this.armWatch()
       return
     }
-    pending.sort((a, b) => a - b)
-    const chosen = this.starving(pending) ?? this.strategy.pick(pending, this.last !== undefined && pending.includes(this.last) ? this.last : undefined)
-    const slot = this.slots.get(chosen)!
-    this.steps.push({ worker: chosen, after: slot.waitingOn, forced: running })
+    const last = this.last !== undefined && this.slots[this.last]?.status === 'pending' ? this.last : undefined
+    const chosen = this.starving(pending) ?? this.strategy.pick(pending, last)
+    const slot = this.slots[chosen]!
+    const steps = this.steps
+    steps[steps.length] = { worker: chosen, after: slot.waitingOn, forced: running }
     this.streak = chosen === this.last ? this.streak + 1 : 1
     this.last = chosen
-    slot.status = 'running'
+    const others = pending.length > 1
+    this.setStatus(slot, 'running')
     slot.waitingOn = ''
     const release = slot.release!
     slot.release = slot.fail = undefined
@@ -278,7 +326,7 @@ export class Scheduler {
     release()
     // The released worker may go silent (awaiting something outside the scheduler's view,
     // such as another worker's promise): keep watching while others still wait.
-    if (pending.length > 1) this.armWatch()
+    if (others) this.armWatch()
   }
 
   /**
@@ -290,8 +338,9 @@ export class Scheduler {
     if (this.streak < STARVATION_STEPS || pending.length < 2) return undefined
     let oldest: number | undefined
     let since = Number.POSITIVE_INFINITY
-    for (const w of pending) {
-      const s = this.slots.get(w)!.pendingSince
+    for (let i = 0; i < pending.length; i++) {
+      const w = pending[i]!
+      const s = this.slots[w]!.pendingSince
       if (w !== this.last && s < since) {
         since = s
         oldest = w
@@ -302,15 +351,13 @@ export class Scheduler {
 
   /** The workers in a deadlock right now, or undefined: all blocked, none can wake another. */
   private deadlocked(): WaitingWorker[] | undefined {
-    if (this.main === undefined) return undefined
-    const waiting: WaitingWorker[] = []
-    for (const [worker, slot] of this.slots) {
-      if (slot.status === 'done') continue
-      if (slot.status !== 'blocked') return undefined
-      waiting.push({ worker, waitingOn: slot.waitingOn, since: slot.since })
+    if (this.main === undefined || this.running > 0 || this.pending.length > 0 || this.blocked === 0) return undefined
+    const waiting: WaitingWorker[] = [{ worker: 0, waitingOn: this.main.waitingOn, since: this.main.since }]
+    for (let w = 0; w < this.slots.length; w++) {
+      const slot = this.slots[w]
+      if (slot !== undefined && slot.status === 'blocked') waiting[waiting.length] = { worker: w, waitingOn: slot.waitingOn, since: slot.since }
     }
-    if (waiting.length === 0) return undefined
-    return [{ worker: 0, waitingOn: this.main.waitingOn, since: this.main.since }, ...waiting]
+    return waiting
   }
 
   /**
@@ -332,10 +379,11 @@ export class Scheduler {
             return
           }
           const error = new DeadlockError(waiting, this.options.describe)
-          for (const slot of this.slots.values()) {
-            if (slot.status === 'blocked' && slot.fail !== undefined) {
+          for (let w = 0; w < this.slots.length; w++) {
+            const slot = this.slots[w]
+            if (slot !== undefined && slot.status === 'blocked' && slot.fail !== undefined) {
               const fail = slot.fail
-              slot.status = 'running'
+              this.setStatus(slot, 'running')
               slot.release = slot.fail = undefined
               fail(error)
             }
@@ -351,12 +399,41 @@ export class Scheduler {
   private armWatch(): void {
     if (this.watchArmed) return
     this.watchArmed = true
-    const seen = this.changes
-    outsideWorkers(() =>
-      safeSetImmediate(() => {
-        this.watchArmed = false
-        this.dispatch(this.changes === seen)
-      }),
-    )
+    this.watchSeen = this.changes
+    outsideWorkers(() => safeSetImmediate(this.onWatch))
   }
+}
+
+/** A promise and its settle functions, made with the Promise captured at load. */
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } {
+  let resolve!: () => void
+  let reject!: (e: unknown) => void
+  const promise = new SafePromise<void>((res, rej) => {
+    resolve = res
+    reject = rej
+  })
+  return { promise, resolve, reject }
+}
+
+/** Index of the first element of sorted `list` not below `value`. */
+function lowerBound(list: readonly number[], value: number): number {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (list[mid]! < value) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+function insertSorted(list: number[], value: number): void {
+  // Workers mostly become pending in id order (all of a fanOut at its start): append is the common case.
+  if (list.length === 0 || list[list.length - 1]! < value) list[list.length] = value
+  else arraySplice(list, lowerBound(list, value), 0, value)
+}
+
+function removeSorted(list: number[], value: number): void {
+  const i = lowerBound(list, value)
+  if (list[i] === value) arraySplice(list, i, 1)
 }

@@ -27,11 +27,25 @@ export class DecisionStrategy implements Strategy {
   constructor(private readonly decisions: readonly number[]) {}
 
   pick(pending: readonly number[], last: number | undefined): number {
-    const candidates = last === undefined ? pending : [last, ...pending.filter((w) => w !== last)]
+    // candidates = [last, ...pending without last], indexed without building it (O(1) per step with 10,000 workers).
     const d = this.decisions[this.step++] ?? 0
-    this.widths.push(candidates.length)
-    return candidates[d % candidates.length]!
+    this.widths[this.widths.length] = pending.length
+    const k = d % pending.length
+    if (last === undefined) return pending[k]!
+    return k === 0 ? last : pending[k - 1 < indexIn(pending, last) ? k - 1 : k]!
   }
+}
+
+/** The index of `w` in ascending `list` (binary search). */
+function indexIn(list: readonly number[], w: number): number {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (list[mid]! < w) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
 
 /** PCT: the highest-priority waiting worker goes; at each change point the one that went drops. */

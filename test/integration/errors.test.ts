@@ -41,7 +41,9 @@ describe('worker failures', () => {
   it('a throwing worker fails the test saying which worker threw', () => {
     const r = runVitest('errors', ['worker-throws'], RACE)
     expect(r.code).toBe(1)
-    expect(r.output).toContain('Error: card declined\n  thrown by worker 2 (fanOut index 1 of 3)')
+    // The error as thrown; which worker threw it is an annotation printed under it.
+    expect(r.output).toContain('Error: card declined\n')
+    expect(r.output).toContain('❯ vitest-race\n   ↳ thrown by worker 2 (fanOut index 1 of 3)\n')
     expect(r.output).toMatch(/concurrentTest "a worker throws" failed in race mode on the run with no context switch\./)
     expect(r.output).not.toContain('Unhandled')
   })
@@ -49,8 +51,38 @@ describe('worker failures', () => {
   it('a spawned worker that fails unawaited is reported, not lost, and not as an unhandled rejection', () => {
     const r = runVitest('errors', ['unobserved'], RACE)
     expect(r.code).toBe(1)
-    expect(r.output).toContain('Error: lost in the background\n  thrown by worker 1 (its promise was never awaited)')
+    expect(r.output).toContain('Error: lost in the background\n')
+    expect(r.output).toContain('↳ thrown by worker 1 (its promise was never awaited)\n')
     expect(r.output).not.toContain('Unhandled')
+  })
+})
+
+describe('odd errors reach Vitest unchanged, notes beside them', () => {
+  const r = runVitest('errors', ['odd-errors'], RACE)
+  /** The failure block of one test, up to the next divider. */
+  const block = (test: string) => r.output.split(`FAIL  odd-errors.test.ts > ${test}\n`)[1]!.split('⎯⎯⎯')[0]!
+
+  it.each([
+    ['throws an AbortError', 'AbortError: The operation was aborted\n'],
+    ['throws a frozen error', 'Error: frozen x\n'],
+    ['throws a string', 'Unknown Error: plain string\n'],
+    ['throws null', 'Unknown Error: null\n'],
+    ['throws a Symbol', 'Unknown Error: Symbol(odd)\n'],
+    ['throws a throwing message getter', 'Weird: <unserializable>: getter threw\n'],
+    ['throws a read-only message', 'Error: read-only message\n'],
+  ])('%s: Vitest prints the value as thrown, then the notes', (test, printed) => {
+    const text = block(test)
+    expect(text.startsWith(printed)).toBe(true)
+    expect(text).toContain('❯ vitest-race\n   ↳ thrown by worker 2 (fanOut index 1 of 2)\n')
+    expect(text).toContain(`↳ concurrentTest "${test}" failed in race mode`)
+    expect(text).not.toContain('vitest-race: worker')
+  })
+
+  it('fanOut ends with the first error while another worker waits forever: no timeout', () => {
+    const text = block('fanOut ends with the first error while a worker waits forever')
+    expect(text.startsWith('Error: the real failure\n')).toBe(true)
+    expect(r.output).not.toContain('timed out')
+    expect(r.code).toBe(1)
   })
 })
 

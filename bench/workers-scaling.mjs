@@ -1,0 +1,133 @@
+// Cost of one race-mode iteration as the number of workers grows. Each worker does what a
+// typical concurrentTest worker does: a read-modify-write of its own key across an await
+// (pause()) and one read of a key every worker shares. Figures: ms per iteration for each
+// worker count, as a ratio of the time for BASE workers in the same run (linear cost gives a
+// ratio equal to the worker ratio: ×10 for 10 × BASE). Target: 10,000 workers within ×10 of
+// 1,000 (the issue's goal).
+// Also the heap (needs --expose-gc): heap used after a full GC over HEAP_ITERATIONS race-mode
+// iterations of 1,000 workers (after the last against after the tenth), and over the 20
+// concurrentTests of 1,000 workers in test/fixtures/heap (Vitest run on it; each test's heap
+// after its end), both as ratios against the early figure of the same run: flat is ×1.
+// Run: node --expose-gc bench/workers-scaling.mjs   (BENCH_WORKERS="250,1000,10000" sets the
+// counts, BENCH_HEAP_ITERATIONS the iterations; npm run bench runs it)
+import { fanOut, pause } from '../dist/runtime/workers.js'
+import { DEFAULT_SETTINGS } from '../dist/options.js'
+import { IterationRun } from '../dist/runtime/iteration.js'
+import { randomSchedule, strategyFor } from '../dist/runtime/strategies.js'
+import { spawnSync } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { median, num, ratio, releaseTurns, report, retainTurns, runAs } from './lib.mjs'
+
+const COUNTS = (process.env.BENCH_WORKERS ?? '250,1000,2000,10000').split(',').map(Number)
+const BASE = 1_000
+const HEAP_ITERATIONS = Number(process.env.BENCH_HEAP_ITERATIONS ?? 200)
+/** Heap after the last iteration (or test) within this ratio of the early figure counts as flat. */
+const FLAT = 1.1
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+
+/** One race-mode iteration with `n` workers; ms. */
+async function iteration(n) {
+  // A random decision at every step, as fast-check draws them for an exploring iteration.
+  const run = new IterationRun({ ...DEFAULT_SETTINGS, race: true }, 1, strategyFor(randomSchedule(1, 4 * n + 16)), undefined)
+  const state = run.tracker.track({ counts: {}, shared: 1 }, 'state')
+  retainTurns()
+  const start = performance.now()
+  try {
+    await runAs({ run, worker: 0 }, async () => {
+      for (let i = 0; i < n; i++) state.counts[`k${i}`] = 0
+      await fanOut(run, n, async (i) => {
+        const k = `k${i}`
+        const v = state.counts[k]
+        await pause(run)
+        state.counts[k] = v + state.shared
+      })
+    })
+    await Promise.all(run.settled)
+  } finally {
+    releaseTurns()
+  }
+  const ms = performance.now() - start
+  if (run.detector.races.length !== 0) throw new Error(`bench: ${n} workers: unexpected race on ${run.detector.races[0].location.label}`)
+  return ms
+}
+
+// Warm the JIT first: the first iterations of a process run slower whatever their size.
+for (let r = 0; r < 3; r++) await iteration(BASE)
+const times = new Map()
+for (const n of [...new Set([BASE, ...COUNTS])].sort((a, b) => a - b)) {
+  const samples = []
+  for (let r = 0; r < ROUNDS; r++) samples.push(await iteration(n))
+  times.set(n, median(samples))
+  process.stderr.write(`workers-scaling: ${n} workers: ${num(times.get(n))} ms\n`)
+}
+const base = times.get(BASE)
+const rows = [...times].map(([n, ms]) => ({
+  part: 'workers',
+  case: `${n.toLocaleString('en')} workers, race mode, one iteration`,
+  measured: `${num(ms)} ms`,
+  baseline: `${BASE.toLocaleString('en')} workers: ${num(base)} ms`,
+  ratio: ratio(ms, base),
+}))
+const big = times.get(10_000)
+
+function heapMiB() {
+  globalThis.gc()
+  return process.memoryUsage().heapUsed / 2 ** 20
+}
+
+/** Heap after the iteration's last scheduler callbacks (one event-loop turn and a timer) have run. */
+async function settledHeapMiB() {
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  return heapMiB()
+}
+
+/** Heap (MiB) after the tenth and after the last of HEAP_ITERATIONS iterations of BASE workers. */
+async function heapOverIterations() {
+  let early
+  for (let i = 1; i <= HEAP_ITERATIONS; i++) {
+    await iteration(BASE)
+    if (i === 10) early = await settledHeapMiB()
+  }
+  return { early, late: await settledHeapMiB() }
+}
+
+/** Heap (MiB) after each of the 20 tests of test/fixtures/heap, run by Vitest in race mode. */
+function heapOverTests() {
+  const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs')
+  const root = fileURLToPath(new URL('../test/fixtures/heap/', import.meta.url))
+  const r = spawnSync(process.execPath, [vitest, 'run'], { cwd: root, env: { ...process.env, VITEST_RACE: '1', NO_COLOR: '1', CI: 'true' }, encoding: 'utf8' })
+  const line = /HEAP (\{.*\})/.exec(r.stdout ?? '')
+  if (line === null) throw new Error(`bench: no HEAP line from the heap fixture:\n${(r.stdout + r.stderr).slice(-2000)}`)
+  return JSON.parse(line[1]).heap.map((b) => b / 2 ** 20)
+}
+
+const heapRows = []
+const heapTargets = []
+if (globalThis.gc !== undefined) {
+  const { early, late } = await heapOverIterations()
+  heapRows.push({ part: 'workers heap', case: `after ${HEAP_ITERATIONS} iterations of ${BASE.toLocaleString('en')} workers`, measured: `${num(late)} MiB`, baseline: `after 10: ${num(early)} MiB`, ratio: ratio(late, early) })
+  const perTest = heapOverTests()
+  const first = perTest[0]
+  const last = perTest.at(-1)
+  heapRows.push({ part: 'workers heap', case: `after test ${perTest.length} of ${perTest.length} (1,000 workers each, one file)`, measured: `${num(last)} MiB`, baseline: `after test 1: ${num(first)} MiB`, ratio: ratio(last, first) })
+  heapTargets.push(
+    { target: `heap flat over ${HEAP_ITERATIONS} iterations of 1,000 workers (within ×${FLAT})`, met: late / early <= FLAT, detail: `${ratio(late, early)}, ${(late - early) >= 0 ? '+' : ''}${(late - early).toFixed(2)} MiB` },
+    { target: `heap flat over ${perTest.length} tests in one file (within ×${FLAT})`, met: last / first <= FLAT, detail: `${ratio(last, first)}, ${(((last - first) / (perTest.length - 1)) * 1024).toFixed(0)} KiB per test` },
+  )
+}
+report({
+  title: 'workers',
+  setup: `ms per race-mode iteration (median of ${ROUNDS}); each worker reads its own key, awaits pause(), writes it from the read plus one shared key; baseline: ${BASE.toLocaleString('en')} workers in the same run`,
+  rows: [...rows, ...heapRows],
+  notes: globalThis.gc === undefined ? ['run with node --expose-gc for the heap figures'] : [],
+  targets: [
+    ...heapTargets,
+    {
+      target: '10,000 workers within ×10 of the time for 1,000',
+      met: big === undefined ? null : big / base <= 10,
+      detail: big === undefined ? '10,000 not measured' : ratio(big, base),
+    },
+  ],
+})
