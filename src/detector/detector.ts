@@ -223,7 +223,9 @@ export class Detector {
   readAcquire(worker: number, loc: Location, turn: number, stack?: string, site = -1): void {
     this.read(worker, loc, turn, stack, false, site)
     const w = this.workers[worker]!
-    for (const rec of loc.writes) {
+    const writes = loc.writes
+    for (let i = 0; i < writes.length; i++) {
+      const rec = writes[i]!
       if (rec.worker === worker) continue
       w.join(rec.vc, rec.worker, rec.clock)
       // What the writer does from now on is not covered by this edge.
@@ -285,7 +287,9 @@ export class Detector {
    */
   private spanRead(loc: Location, worker: number, dependsOn: ReadonlySet<number> | undefined): Access | undefined {
     let found: Access | undefined
-    for (const r of loc.reads) {
+    const reads = loc.reads
+    for (let i = 0; i < reads.length; i++) {
+      const r = reads[i]!
       if (r.worker !== worker || !r.live) continue
       if (dependsOn === undefined) {
         if (found === undefined || r.seq > found.seq) found = r
@@ -296,7 +300,8 @@ export class Detector {
 
   /** A write of `worker` ends its reads of `loc`: they no longer count for a later write. */
   private endReads(loc: Location, worker: number): void {
-    for (const r of loc.reads) if (r.worker === worker) r.live = false
+    const reads = loc.reads
+    for (let i = 0; i < reads.length; i++) if (reads[i]!.worker === worker) reads[i]!.live = false
   }
 
   /**

@@ -126,12 +126,17 @@ describe('nothing hangs', () => {
     const { Mutex } = await import('../../src/sync/mutex.js')
     const { run } = await inIteration(async (run) => {
       const mu = new Mutex()
+      let held!: () => void
+      const holding = new Promise<void>((resolve) => (held = resolve))
       await fanOut(run, 2, async (i) => {
         if (i === 0) {
           await mu.lock()
+          held()
+          await pause(run)
           throw new Error('holder fails')
         }
-        await pause(run)
+        // Whatever the schedule, the lock is held by then: this worker blocks on it.
+        await holding
         await mu.lock()
       }).catch(() => undefined)
     })
