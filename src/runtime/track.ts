@@ -30,6 +30,8 @@ export interface AccessSink {
   schedulingPoint(label: string): Promise<void>
 }
 
+const promiseThen = Promise.prototype.then
+
 const ARRAY_MUTATORS = new Set<unknown>(
   ['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin'].map(
     (m) => (Array.prototype as unknown as Record<string, unknown>)[m],
@@ -133,22 +135,27 @@ export class Tracker {
   }
 
   /**
-   * An async method of a tracked object: its entry and its settling are scheduling points
-   * (DESIGN §5), so other workers may run before it starts and before its caller goes on.
+   * An async method of a tracked object: its settling is a scheduling point (DESIGN §5), so
+   * other workers may run before its caller goes on. Its call is not: the method starts at
+   * once, in its caller's turn, and runs its synchronous prefix there, as in plain
+   * JavaScript ("a function's synchronous prefix runs in its caller's turn, always").
    */
-  private scheduledMethod(method: (...a: unknown[]) => unknown, label: string): (...a: unknown[]) => Promise<unknown> {
+  private scheduledMethod(method: (...a: unknown[]) => unknown, label: string): (...a: unknown[]) => unknown {
     const sink = this.sink
-    const wrapped = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
-      await sink.schedulingPoint(`call ${label}`)
-      let result: unknown
-      try {
-        result = await safeApply(method, this, args)
-      } catch (e) {
-        await sink.schedulingPoint(`${label} settled`)
-        throw e
-      }
-      await sink.schedulingPoint(`${label} settled`)
-      return result
+    const settled = `${label} settled`
+    const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+      const result = safeApply(method, this, args)
+      if (!(result instanceof Promise)) return result
+      // The point is taken in the continuation, which runs as the calling worker.
+      return safeApply(promiseThen, result, [
+        (value: unknown) => safeApply(promiseThen, sink.schedulingPoint(settled), [() => value]),
+        (error: unknown) =>
+          safeApply(promiseThen, sink.schedulingPoint(settled), [
+            () => {
+              throw error
+            },
+          ]),
+      ])
     }
     Object.defineProperty(wrapped, 'name', { value: method.name })
     return wrapped
