@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fanOut, pause } from '../../src/runtime/workers.js'
+import { fanOut } from '../../src/runtime/workers.js'
 import { inIteration } from './in-iteration.js'
 
 class Connection {
