@@ -17,6 +17,7 @@ import { cases as transitive } from './cases/transitive.js'
 import { cases as strict } from './cases/strict.js'
 import { cases as nodeOrdering } from './cases/node-ordering.js'
 import { cases as archive } from './cases/archive.js'
+import { cases as trackFidelity } from './cases/track-fidelity.js'
 
 it('conformance: every Race case reported, no NoRace case reported', async (ctx) => {
   const all = [
@@ -37,6 +38,7 @@ it('conformance: every Race case reported, no NoRace case reported', async (ctx)
     ...strict,
     ...nodeOrdering,
     ...archive,
+    ...trackFidelity,
   ]
   const results: CaseResult[] = []
   for (const c of all) results.push(await runCase(c, ctx))
