@@ -12,10 +12,11 @@ class DefaultMap<K, V> extends Map<K, V> {
     if (!super.has(k)) super.set(k, this.make())
     return super.get(k)!
   }
-  total(this: DefaultMap<K, number>): number {
-    let t = 0
-    for (const v of super.values()) t += v
-    return t
+  /** A method of the subclass's own that calls super: runs on the real map. */
+  size2(): number {
+    let n = 0
+    for (const _ of super.values()) n++
+    return n
   }
 }
 
@@ -82,9 +83,9 @@ describe('objects with internal slots work through a tracked parent', () => {
         await pause(run)
         counts.set('a', v + 1)
       })
-      return counts.total()
+      return counts.size2()
     })
-    expect(value).toBeGreaterThanOrEqual(1)
+    expect(value).toBe(1)
     expect(labels).toEqual(['counts.get("a")'])
   })
 
