@@ -94,7 +94,7 @@ export class Tracker {
   private create(value: object, name: string): unknown {
     const kind = kindOf(value)
     if (kind === null) return value
-    const meta: Meta = { name, kind: kind.kind, className: kind.className, props: undefined, asyncMethods: undefined, onTarget: undefined, entries: undefined, shape: undefined }
+    const meta: Meta = { name, kind: kind.kind, className: kind.className, props: undefined, asyncMethods: undefined, bound: undefined, entries: undefined, shape: undefined }
     const handler = kind.kind === 'map' || kind.kind === 'set' ? new CollectionHandler(this, meta, value) : new ObjectHandler(this, meta)
     const proxy = new Proxy(value, handler)
     handler.proxy = proxy
@@ -135,7 +135,7 @@ export class Tracker {
     if (typeof fn !== 'function') return fn
     if (meta.kind === 'array') {
       if (ARRAY_MUTATORS.has(fn)) return this.wrapped(fn, () => this.mutator(fn as (...a: unknown[]) => unknown))
-      if (ARRAY_SEARCHES.has(fn)) return this.wrapped(fn, () => this.search(fn as (...a: unknown[]) => number | boolean, meta))
+      if (ARRAY_SEARCHES.has(fn)) return this.boundTo(meta, fn, () => this.search(fn as (...a: unknown[]) => number | boolean, meta))
     }
     if (runsOnTarget(fn)) return this.onTarget(fn as (...a: unknown[]) => unknown, meta, target, callEmitterMethod)
     let method = fn as (...a: unknown[]) => unknown
@@ -194,19 +194,24 @@ export class Tracker {
     target: object,
     call: (fn: (...a: unknown[]) => unknown, target: object, args: unknown[]) => unknown,
   ): (...a: unknown[]) => unknown {
-    const bound = (meta.onTarget ??= new SafeMap())
-    let w = bound.get(fn) as ((...a: unknown[]) => unknown) | undefined
-    if (w === undefined) {
-      const tracker = this
-      w = function (this: unknown, ...args: unknown[]): unknown {
+    const tracker = this
+    return this.boundTo(meta, fn, () => {
+      const w = function (this: unknown, ...args: unknown[]): unknown {
         // Called on something else (`fn.call(other)`): leave it alone.
         if (tracker.unwrap(this) !== target) return safeApply(fn, this, args)
         const result = call(fn, target, args)
         return result === target ? tracker.proxies.get(target) : result
       }
       Object.defineProperty(w, 'name', { value: fn.name })
-      bound.set(fn, w)
-    }
+      return w
+    }) as (...a: unknown[]) => unknown
+  }
+
+  /** The wrapper of `fn` made for this object alone (one per object and method, so `o.m === o.m`). */
+  private boundTo(meta: Meta, fn: object, make: () => object): object {
+    const bound = (meta.bound ??= new SafeMap())
+    let w = bound.get(fn)
+    if (w === undefined) bound.set(fn, (w = make()))
     return w
   }
 

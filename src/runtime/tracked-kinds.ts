@@ -23,8 +23,8 @@ export interface Meta {
   props: Record<PropertyKey, Location> | undefined
   /** This object's wrapped async methods (their labels name the object). */
   asyncMethods: SafeMap<object, object> | undefined
-  /** Methods that run on the real object (see `runsOnTarget`), bound to it once. */
-  onTarget: SafeMap<object, object> | undefined
+  /** Methods wrapped for this object alone (bound to its target, or recording into its locations), by original. */
+  bound: SafeMap<object, object> | undefined
   entries: SafeMap<unknown, Location> | undefined
   shape: Location | undefined
 }

@@ -108,3 +108,20 @@ describe('track() keeps identity', () => {
     expect(labels).toEqual(['seen.length'])
   })
 })
+
+describe('array searches record into the array they search', () => {
+  it('includes on a second array names that array', async () => {
+    const { labels } = await inIteration(async (run) => {
+      const first = run.tracker.track([] as object[], 'first')
+      const second = run.tracker.track([] as object[], 'second')
+      const item = {}
+      first.includes(item)
+      await fanOut(run, 2, async () => {
+        const had = second.includes(item)
+        await pause(run)
+        second.push(had ? {} : item)
+      })
+    })
+    expect(labels).toEqual(['second.length'])
+  })
+})
