@@ -25,6 +25,22 @@ function isIndex(key: string): boolean {
   return /^(0|[1-9]\d*)$/.test(key)
 }
 
+/**
+ * Well-known symbols (`Symbol.iterator`, `Symbol.toPrimitive`, …) are looked up by the
+ * language's protocols, not read as data: never recorded. Every other symbol key is a
+ * location like a string key.
+ */
+const PROTOCOL_SYMBOLS: ReadonlySet<unknown> = new Set<unknown>(
+  Object.getOwnPropertyNames(Symbol)
+    .map((n) => (Symbol as unknown as Record<string, unknown>)[n])
+    .filter((v) => typeof v === 'symbol'),
+)
+
+/** Whether accesses to `key` are recorded. */
+export function recordedKey(key: string | symbol): boolean {
+  return typeof key === 'string' || !PROTOCOL_SYMBOLS.has(key)
+}
+
 function memberName(key: PropertyKey): string {
   return typeof key === 'symbol' ? `[${key.toString()}]` : `.${key}`
 }
@@ -39,12 +55,12 @@ export class ObjectHandler implements ProxyHandler<object> {
   ) {}
 
   get(target: object, key: string | symbol, receiver: unknown): unknown {
-    if (typeof key === 'symbol') return safeReflectGet(target, key, receiver)
+    if (typeof key === 'symbol' && PROTOCOL_SYMBOLS.has(key)) return safeReflectGet(target, key, receiver)
     const t = this.t
     if (safeObjectHasOwn(target, key)) {
       if (t.sink.recording) t.read(t.prop(this.meta, key))
-      const value = (target as Record<string, unknown>)[key]
-      if (typeof value !== 'object' || value === null) return typeof value === 'function' ? t.method(value, this.meta) : value
+      const value = (target as Record<string | symbol, unknown>)[key]
+      if (typeof value !== 'object' || value === null) return typeof value === 'function' ? t.method(value, this.meta, target) : value
       const d = safeReflectGetOwnPropertyDescriptor(target, key)
       if (d !== undefined && d.configurable === false && d.writable === false) return value // Proxy invariant
       return t.child(value, () => propertyName(this.meta.name, key, this.meta.kind === 'array'))
@@ -61,12 +77,14 @@ export class ObjectHandler implements ProxyHandler<object> {
     } catch (e) {
       throw explainPrivateAccess(e, this.meta.className ?? 'object', memberName(key))
     }
-    return t.method(value, this.meta)
+    return t.method(value, this.meta, target)
   }
 
   set(target: object, key: string | symbol, value: unknown, receiver: unknown): boolean {
-    if (typeof key === 'symbol' || receiver !== this.proxy) return safeReflectSet(target, key, value, receiver)
     const t = this.t
+    // Stored raw: the real object graph never holds this tracker's proxies.
+    value = t.unwrap(value)
+    if (!recordedKey(key) || receiver !== this.proxy) return safeReflectSet(target, key, value, receiver)
     if (!safeObjectHasOwn(target, key)) {
       const inherited = key in target ? inheritedDescriptor(target, key) : undefined
       if (inherited !== undefined && (inherited.set !== undefined || inherited.get !== undefined)) {
@@ -79,23 +97,23 @@ export class ObjectHandler implements ProxyHandler<object> {
       if (t.sink.recording) {
         if (this.meta.kind !== 'array') t.write(t.shape(this.meta))
         // Assigning past the end of an array also writes its length.
-        else if (isIndex(key) && Number(key) >= (target as unknown[]).length) t.write(t.prop(this.meta, 'length'))
+        else if (typeof key === 'string' && isIndex(key) && Number(key) >= (target as unknown[]).length) t.write(t.prop(this.meta, 'length'))
       }
     }
     if (t.sink.recording) t.write(t.prop(this.meta, key))
     // Plain assignment: it throws where Reflect.set would return false (strict mode), and
     // costs about half as much on V8.
-    ;(target as Record<string, unknown>)[key] = value
+    ;(target as Record<string | symbol, unknown>)[key] = value
     return true
   }
 
   has(target: object, key: string | symbol): boolean {
-    if (typeof key !== 'symbol' && this.t.sink.recording) this.t.read(this.t.prop(this.meta, key))
+    if (this.t.sink.recording && recordedKey(key)) this.t.read(this.t.prop(this.meta, key))
     return key in target
   }
 
   deleteProperty(target: object, key: string | symbol): boolean {
-    if (typeof key !== 'symbol' && this.t.sink.recording && safeObjectHasOwn(target, key)) {
+    if (this.t.sink.recording && recordedKey(key) && safeObjectHasOwn(target, key)) {
       this.t.write(this.t.prop(this.meta, key))
       if (this.meta.kind !== 'array') this.t.write(this.t.shape(this.meta))
     }
@@ -103,10 +121,11 @@ export class ObjectHandler implements ProxyHandler<object> {
   }
 
   defineProperty(target: object, key: string | symbol, descriptor: PropertyDescriptor): boolean {
-    if (typeof key !== 'symbol' && this.t.sink.recording) {
+    if (this.t.sink.recording && recordedKey(key)) {
       if (!safeObjectHasOwn(target, key) && this.meta.kind !== 'array') this.t.write(this.t.shape(this.meta))
       this.t.write(this.t.prop(this.meta, key))
     }
+    if ('value' in descriptor) descriptor = { ...descriptor, value: this.t.unwrap(descriptor.value) }
     return Reflect.defineProperty(target, key, descriptor)
   }
 
@@ -116,7 +135,7 @@ export class ObjectHandler implements ProxyHandler<object> {
   }
 
   getOwnPropertyDescriptor(target: object, key: string | symbol): PropertyDescriptor | undefined {
-    if (typeof key !== 'symbol' && this.t.sink.recording) this.t.read(this.t.prop(this.meta, key))
+    if (this.t.sink.recording && recordedKey(key)) this.t.read(this.t.prop(this.meta, key))
     return safeReflectGetOwnPropertyDescriptor(target, key)
   }
 }

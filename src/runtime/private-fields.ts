@@ -30,9 +30,16 @@ export function explainPrivateAccess(error: unknown, className: string, member: 
   return error
 }
 
-/** `fn` wrapped so that a private-member TypeError, thrown or rejected, is explained. */
+/**
+ * `fn` wrapped so that a private-member TypeError, thrown or rejected, is explained. Only an
+ * async function's promise is replaced (by one that explains its rejection): it is fresh, so
+ * nobody else holds it. A promise that a plain method returns is returned as it is, since it
+ * may be stored (`getReady() { return this.ready }`) or be a subclass with its own `then`
+ * (a spawn handle, whose `then` joins the worker).
+ */
 export function explainingPrivateAccess(fn: (...args: unknown[]) => unknown, className: string): (...args: unknown[]) => unknown {
   const member = `.${fn.name}()`
+  const isAsync = (fn as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'AsyncFunction'
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
     let result: unknown
     try {
@@ -40,7 +47,7 @@ export function explainingPrivateAccess(fn: (...args: unknown[]) => unknown, cla
     } catch (e) {
       throw explainPrivateAccess(e, className, member)
     }
-    if (result instanceof Promise) {
+    if (isAsync && result instanceof Promise) {
       return safeApply(promiseThen, result, [
         undefined,
         (e: unknown) => {

@@ -8,6 +8,13 @@
  * Reads that a built-in mutator makes internally (`push` reading `length`) belong to its
  * write: they are not recorded. Reads by the user's code, non-mutating built-ins such as
  * `some` or `includes` included, are.
+ *
+ * Identity: the same object always comes back as the same proxy; what is stored through a
+ * proxy is stored raw (the real object graph never holds this tracker's proxies), and the
+ * built-ins that compare values (`includes`, `indexOf`, `lastIndexOf`, Map and Set keys)
+ * compare the real objects, so `arr.push(item); arr.includes(item)` is true whether `item`
+ * is the raw object or its proxy. `===` between a raw object and its proxy stays false:
+ * a Proxy is a distinct object, and nothing can change that.
  */
 import type { Location } from '../detector/shadow.js'
 import { safeApply, SafeMap, SafeWeakMap } from './builtins.js'
@@ -15,7 +22,8 @@ import { CollectionHandler } from './collection-handler.js'
 import { entryName, propertyName, shapeName } from './location-names.js'
 import { ObjectHandler } from './object-handler.js'
 import { explainingPrivateAccess } from './private-fields.js'
-import { kindOf, type Meta } from './tracked-kinds.js'
+import { callEmitterMethod } from './emitter-edges.js'
+import { kindOf, runsOnTarget, type Meta } from './tracked-kinds.js'
 
 export { neverTracked, UNTRACKED } from './tracked-kinds.js'
 
@@ -29,6 +37,11 @@ export interface AccessSink {
   /** A scheduling point for the running worker (a no-op outside the iteration's workers). */
   schedulingPoint(label: string): Promise<void>
 }
+
+const promiseThen = Promise.prototype.then
+
+const arrayIndexOf = Array.prototype.indexOf
+const ARRAY_SEARCHES = new Set<unknown>([Array.prototype.includes, Array.prototype.indexOf, Array.prototype.lastIndexOf])
 
 const ARRAY_MUTATORS = new Set<unknown>(
   ['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin'].map(
@@ -62,6 +75,13 @@ export class Tracker {
     return typeof value === 'object' && value !== null && this.targets.has(value)
   }
 
+  /** The real object behind one of this tracker's proxies; any other value as it is. */
+  unwrap<T>(value: T): T {
+    if (typeof value !== 'object' || value === null) return value
+    const target = this.targets.get(value)
+    return target === undefined ? value : (target as T)
+  }
+
   /** `value` reached under the printed name `name` (computed only when needed): tracked on first access. */
   child(value: unknown, name: string | (() => string)): unknown {
     if (typeof value !== 'object' || value === null) return value
@@ -74,7 +94,7 @@ export class Tracker {
   private create(value: object, name: string): unknown {
     const kind = kindOf(value)
     if (kind === null) return value
-    const meta: Meta = { name, kind: kind.kind, className: kind.className, props: undefined, asyncMethods: undefined, entries: undefined, shape: undefined }
+    const meta: Meta = { name, kind: kind.kind, className: kind.className, props: undefined, asyncMethods: undefined, bound: undefined, entries: undefined, shape: undefined }
     const handler = kind.kind === 'map' || kind.kind === 'set' ? new CollectionHandler(this, meta, value) : new ObjectHandler(this, meta)
     const proxy = new Proxy(value, handler)
     handler.proxy = proxy
@@ -91,8 +111,8 @@ export class Tracker {
     this.sink.write(loc)
   }
 
-  prop(meta: Meta, key: string): Location {
-    const props = (meta.props ??= Object.create(null) as Record<string, Location>)
+  prop(meta: Meta, key: string | symbol): Location {
+    const props = (meta.props ??= Object.create(null) as Record<PropertyKey, Location>)
     return (props[key] ??= this.sink.location(propertyName(meta.name, key, meta.kind === 'array')))
   }
 
@@ -110,10 +130,14 @@ export class Tracker {
     return (meta.shape ??= this.sink.location(shapeName(meta.name, meta.kind === 'map' ? 'map' : meta.kind === 'set' ? 'set' : 'object')))
   }
 
-  /** A function read from a tracked object, wrapped where it needs to be. */
-  method(fn: unknown, meta: Meta): unknown {
+  /** A function read from the tracked `target`, wrapped where it needs to be. */
+  method(fn: unknown, meta: Meta, target: object): unknown {
     if (typeof fn !== 'function') return fn
-    if (meta.kind === 'array' && ARRAY_MUTATORS.has(fn)) return this.wrapped(fn, () => this.mutator(fn as (...a: unknown[]) => unknown))
+    if (meta.kind === 'array') {
+      if (ARRAY_MUTATORS.has(fn)) return this.wrapped(fn, () => this.mutator(fn as (...a: unknown[]) => unknown))
+      if (ARRAY_SEARCHES.has(fn)) return this.boundTo(meta, fn, () => this.search(fn as (...a: unknown[]) => number | boolean, meta))
+    }
+    if (runsOnTarget(fn)) return this.onTarget(fn as (...a: unknown[]) => unknown, meta, target, callEmitterMethod)
     let method = fn as (...a: unknown[]) => unknown
     if (meta.className !== undefined) {
       const name = method.name
@@ -133,24 +157,88 @@ export class Tracker {
   }
 
   /**
-   * An async method of a tracked object: its entry and its settling are scheduling points
-   * (DESIGN §5), so other workers may run before it starts and before its caller goes on.
+   * An async method of a tracked object: its settling is a scheduling point (DESIGN §5), so
+   * other workers may run before its caller goes on. Its call is not: the method starts at
+   * once, in its caller's turn, and runs its synchronous prefix there, as in plain
+   * JavaScript ("a function's synchronous prefix runs in its caller's turn, always").
    */
-  private scheduledMethod(method: (...a: unknown[]) => unknown, label: string): (...a: unknown[]) => Promise<unknown> {
+  private scheduledMethod(method: (...a: unknown[]) => unknown, label: string): (...a: unknown[]) => unknown {
     const sink = this.sink
-    const wrapped = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
-      await sink.schedulingPoint(`call ${label}`)
-      let result: unknown
-      try {
-        result = await safeApply(method, this, args)
-      } catch (e) {
-        await sink.schedulingPoint(`${label} settled`)
-        throw e
-      }
-      await sink.schedulingPoint(`${label} settled`)
-      return result
+    const settled = `${label} settled`
+    const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+      const result = safeApply(method, this, args)
+      if (!(result instanceof Promise)) return result
+      // The point is taken in the continuation, which runs as the calling worker.
+      return safeApply(promiseThen, result, [
+        (value: unknown) => safeApply(promiseThen, sink.schedulingPoint(settled), [() => value]),
+        (error: unknown) =>
+          safeApply(promiseThen, sink.schedulingPoint(settled), [
+            () => {
+              throw error
+            },
+          ]),
+      ])
     }
     Object.defineProperty(wrapped, 'name', { value: method.name })
+    return wrapped
+  }
+
+  /**
+   * `fn` bound to the real object: for methods that cannot, or must not, see the proxy as
+   * `this` (EventEmitter and stream bookkeeping, methods of a Map or Set subclass that may
+   * call `super`). What they do inside is not recorded.
+   */
+  onTarget(
+    fn: (...a: unknown[]) => unknown,
+    meta: Meta,
+    target: object,
+    call: (fn: (...a: unknown[]) => unknown, target: object, args: unknown[]) => unknown,
+  ): (...a: unknown[]) => unknown {
+    const tracker = this
+    return this.boundTo(meta, fn, () => {
+      const w = function (this: unknown, ...args: unknown[]): unknown {
+        // Called on something else (`fn.call(other)`): leave it alone.
+        if (tracker.unwrap(this) !== target) return safeApply(fn, this, args)
+        const result = call(fn, target, args)
+        return result === target ? tracker.proxies.get(target) : result
+      }
+      Object.defineProperty(w, 'name', { value: fn.name })
+      return w
+    }) as (...a: unknown[]) => unknown
+  }
+
+  /** The wrapper of `fn` made for this object alone (one per object and method, so `o.m === o.m`). */
+  private boundTo(meta: Meta, fn: object, make: () => object): object {
+    const bound = (meta.bound ??= new SafeMap())
+    let w = bound.get(fn)
+    if (w === undefined) bound.set(fn, (w = make()))
+    return w
+  }
+
+  /**
+   * `includes`, `indexOf`, `lastIndexOf` of a tracked array: they read `length` and the
+   * elements they pass, as through the proxy, but compare the real objects, so a raw object
+   * and its proxy are found alike.
+   */
+  private search(fn: (...a: unknown[]) => number | boolean, meta: Meta): (...a: unknown[]) => number | boolean {
+    const tracker = this
+    const backwards = fn === Array.prototype.lastIndexOf
+    const wrapped = function (this: unknown, ...args: unknown[]): number | boolean {
+      const target = tracker.unwrap(this) as unknown[]
+      if (target === this || !Array.isArray(target)) return safeApply(fn, this, args)
+      args[0] = tracker.unwrap(args[0])
+      const result = safeApply(fn, target, args)
+      if (tracker.sink.recording && tracker.internal === 0) {
+        const n = target.length
+        tracker.read(tracker.prop(meta, 'length'))
+        const found = typeof result === 'number' ? result : result ? (safeApply(arrayIndexOf, target, [args[0]]) as number) : -1
+        const from = backwards ? n - 1 : 0
+        const to = found >= 0 ? found : backwards ? 0 : n - 1
+        for (let i = from; backwards ? i >= to : i <= to; backwards ? i-- : i++) tracker.read(tracker.prop(meta, String(i)))
+      }
+      return result
+    }
+    Object.defineProperty(wrapped, 'name', { value: fn.name })
     return wrapped
   }
 

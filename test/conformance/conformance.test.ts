@@ -16,6 +16,8 @@ import { cases as forkJoin } from './cases/fork-join.js'
 import { cases as transitive } from './cases/transitive.js'
 import { cases as strict } from './cases/strict.js'
 import { cases as nodeOrdering } from './cases/node-ordering.js'
+import { cases as archive } from './cases/archive.js'
+import { cases as trackFidelity } from './cases/track-fidelity.js'
 
 it('conformance: every Race case reported, no NoRace case reported', async (ctx) => {
   const all = [
@@ -35,6 +37,8 @@ it('conformance: every Race case reported, no NoRace case reported', async (ctx)
     ...transitive,
     ...strict,
     ...nodeOrdering,
+    ...archive,
+    ...trackFidelity,
   ]
   const results: CaseResult[] = []
   for (const c of all) results.push(await runCase(c, ctx))
