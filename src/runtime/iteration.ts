@@ -97,7 +97,8 @@ export class IterationRun implements AccessSink {
   write(loc: Location): void {
     const ctx = currentContext()
     if (ctx === undefined || ctx.run !== this) return
-    this.detector!.write(ctx.worker, loc, currentTurn(), this.stackFor(loc))
+    // A built-in mutator's write (push writing length) depends on no read of the user's.
+    this.detector!.write(ctx.worker, loc, currentTurn(), this.stackFor(loc), false, this.tracker.internal > 0 ? null : undefined)
     if (this.halting) this.halt()
   }
 

@@ -127,7 +127,12 @@ export class Tracker {
   }
 
   shape(meta: Meta): Location {
-    return (meta.shape ??= this.sink.location(shapeName(meta.name, meta.kind === 'map' ? 'map' : meta.kind === 'set' ? 'set' : 'object')))
+    if (meta.shape === undefined) {
+      meta.shape = this.sink.location(shapeName(meta.name, meta.kind === 'map' ? 'map' : meta.kind === 'set' ? 'set' : 'object'))
+      // Built-in mutators change the shape in one atomic step: never the end of a read-await-write.
+      meta.shape.shape = true
+    }
+    return meta.shape
   }
 
   /** A function read from the tracked `target`, wrapped where it needs to be. */
