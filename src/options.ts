@@ -90,6 +90,8 @@ export interface RaceSettings {
   readonly progressFile: string | undefined
   /** Folders of the dependencies race mode instruments (`instrument.deps`), resolved by the plugin. */
   readonly instrumentedDeps: readonly string[]
+  /** Whether the plugin instruments code at all (`instrument: false` turns it off). */
+  readonly instrument: boolean
 }
 
 /** Where an option value came from, for error messages. */
@@ -122,6 +124,7 @@ export const DEFAULT_SETTINGS: RaceSettings = Object.freeze({
   root: '',
   progressFile: undefined,
   instrumentedDeps: [],
+  instrument: true,
 })
 
 /** Throws the one-line RaceOptionError for a bad value. */

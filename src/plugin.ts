@@ -79,8 +79,9 @@ export function race(options: RaceOptions = {}): Plugin {
     },
     configureVitest({ project, vitest }) {
       const root = project.config.root
-      const deps = (instrumentation?.root === root ? instrumentation : instrumentContext(options.instrument, root, false)).settings.depDirs
-      const settings = Object.freeze({ ...settingsFor(options, root), instrumentedDeps: deps.map((d) => (d.endsWith('/') ? d : `${d}/`)) })
+      const inst = (instrumentation?.root === root ? instrumentation : instrumentContext(options.instrument, root, false)).settings
+      const instrumentedDeps = inst.depDirs.map((d) => (d.endsWith('/') ? d : `${d}/`))
+      const settings = Object.freeze({ ...settingsFor(options, root), instrumentedDeps, instrument: inst.enabled })
       project.provide(SETTINGS_KEY, withVitestSeed(settings, project.config.sequence.seed))
       const holder = vitest as unknown as { [REPORTER_ADDED]?: true }
       if (holder[REPORTER_ADDED] === true) return

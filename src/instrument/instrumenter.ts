@@ -28,6 +28,8 @@ export interface TransformOptions {
   readonly mode: InstrumentMode
   /** The file as reports print it (relative to the project root). */
   readonly file: string
+  /** A CommonJS module (parsed as a script); by default, files ending in `.cjs`/`.cts`. */
+  readonly commonjs?: boolean
   /** The original line of a (1-based) line and (0-based) column in `code`, where a source map knows it. */
   readonly originalLine?: (line: number, column: number) => number | undefined
 }

@@ -44,7 +44,7 @@ const MARK = `globalThis.${H} ||`
 export function instrument(code: string, options: TransformOptions): TransformOutput | undefined {
   if (code.includes(MARK)) return undefined
   if (options.mode === 'awaits' && !/\bawait\b/.test(code)) return undefined
-  const commonjs = /\.c[jt]s$/.test(options.file)
+  const commonjs = options.commonjs ?? /\.c[jt]s$/.test(options.file)
   const parsed = parseSync(commonjs ? 'x.cjs' : 'x.mjs', code, { sourceType: commonjs ? 'script' : 'module', preserveParens: true })
   if (parsed.errors.length > 0) throw new InstrumentParseError(options.file, parsed.errors[0]!.message)
   const program = parsed.program as unknown as Node
@@ -61,6 +61,7 @@ export function instrument(code: string, options: TransformOptions): TransformOu
     if (st.type === 'ExpressionStatement' && typeof st.directive === 'string') at = st.end
     else break
   }
-  ins.s.prependLeft(at, at === 0 ? prelude : `\n${prelude}`)
+  // On the same line: code without a source map (CommonJS through Node's loader) keeps its line numbers.
+  ins.s.prependLeft(at, at === 0 ? prelude : `;${prelude}`)
   return { code: ins.s.toString(), map: ins.s.generateMap({ hires: 'boundary', includeContent: true, source: options.file }), sites: ins.sites.length }
 }

@@ -14,4 +14,8 @@ import { setInstrumentedDirs } from '../report/frames.js'
 
 const settings = inject(SETTINGS_KEY)
 setInstrumentedDirs(settings?.instrumentedDeps ?? [])
+if (settings !== undefined && settings.instrumentedDeps.length > 0 && settings.instrument) {
+  const { instrumentCommonJs } = await import('./commonjs-hook.js')
+  instrumentCommonJs(settings.instrumentedDeps, settings.root, settings.race ? 'full' : 'awaits')
+}
 await instrumentLockLibraries(settings?.root || process.cwd())

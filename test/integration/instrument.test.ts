@@ -47,13 +47,21 @@ describe('race mode sees state without track()', () => {
 
 describe('instrument.deps', () => {
   it('reports p-memoize 6.0.1 running the function for each concurrent call, in its own file, and not 7.0.0', () => {
-    const r = runVitest('deps', [], RACE)
+    const r = runVitest('deps', ['p-memoize'], RACE)
     expect(r.code).toBe(66)
     expect(reportCount(r.output)).toBe(1)
     expect(r.output).toMatch(/Write at cache\.get\("a"\) \(closure in pMemoize, .*p-memoize-6\/dist\/index\.js:\d+\) by worker \d:\n  .*node_modules\/p-memoize-6\/dist\/index\.js:44:\d+/)
     expect(r.output).toMatch(/read it at .*node_modules\/p-memoize-6\/dist\/index\.js:34:\d+/)
     expect(r.output).not.toContain('[failed to restore the stack]')
     expect(r.output).toMatch(/✓ p-memoize-7\.test\.ts \(1 test\)/)
+  })
+
+  it('instruments a CommonJS dependency file by file, also the files its entry require()s', () => {
+    const r = runVitest('deps', ['toy-memoize-cjs'], RACE)
+    expect(r.code).toBe(66)
+    expect(reportCount(r.output)).toBe(1)
+    expect(r.output).toMatch(/Write at cache\.get\("a"\) \(closure in memoize, node_modules\/toy-memoize-cjs\/lib\/memoize\.js:5\) by worker \d:\n  memoized  node_modules\/toy-memoize-cjs\/lib\/memoize\.js:9:\d+/)
+    expect(r.output).toMatch(/read it at node_modules\/toy-memoize-cjs\/lib\/memoize\.js:7:\d+ and awaited at node_modules\/toy-memoize-cjs\/lib\/memoize\.js:8:\d+ \(await fn\(key\)\)/)
   })
 
   it('a dependency that is not installed is one clear error, before any test', () => {
