@@ -1,0 +1,26 @@
+/**
+ * The line a concurrentTest prints when its time budget (time-budget.ts) ended exploring
+ * early. It goes through `console.log`, captured at load: Vitest's default reporter shows a
+ * test's console output under `stdout | file > test` whether the test passed or failed (an
+ * annotation would show only for a failed test, or with the verbose reporter), and the
+ * machine-readable reporters (json, junit) leave it out of their output.
+ */
+import type { RaceSettings } from '../options.js'
+
+/** `console.log` as it was when this module loaded (Vitest's console, before any spy). */
+const consoleLog = console.log.bind(console)
+
+/** Print one line for the user. */
+export function log(line: string): void {
+  consoleLog(line)
+}
+
+/** What the budget did, and what to change to run every iteration. */
+export function budgetNote(test: string, settings: RaceSettings, runs: number, elapsedMs: number, timeoutMs: number): string {
+  const planned = settings.strategy === 'exhaustive' ? `interleavings (of up to ${settings.maxInterleavings})` : `of ${settings.iterations + 1} runs`
+  const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
+  return (
+    `vitest-race: ${test}: the time budget ended exploring after ${runs} ${planned}, with no failure ` +
+    `(${seconds(elapsedMs)} of the ${seconds(timeoutMs)} timeout). Pass a larger timeout in the test's options to run them all.`
+  )
+}
