@@ -6,7 +6,6 @@
  */
 import type { TestOptions } from 'vitest'
 import { failOption, integerInRange, type OptionSource, type RaceOptions } from '../options.js'
-import { describeValue } from './run-settings.js'
 
 /** Vitest's own test options that a concurrentTest accepts beside the race options. */
 export type VitestTestOptions = Pick<TestOptions, 'retry' | 'repeats'>
@@ -49,7 +48,7 @@ export interface SplitOptions {
 export function splitOptions(options: unknown, source: OptionSource = 'concurrentTest options'): SplitOptions {
   if (options === undefined) return { race: undefined, vitest: {} }
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    failOption(source, 'options', describeValue(options), 'expected an object of race options and Vitest test options')
+    failOption(source, 'options', options, 'expected an object of race options and Vitest test options')
   }
   const race: Record<string, unknown> = {}
   const vitest: Record<string, unknown> = {}
