@@ -3,7 +3,8 @@
  * early. It goes through `console.log`, captured at load: Vitest's default reporter shows a
  * test's console output under `stdout | file > test` whether the test passed or failed (an
  * annotation would show only for a failed test, or with the verbose reporter), and the
- * machine-readable reporters (json, junit) leave it out of their output.
+ * machine-readable reporters (json, junit) leave it out of their output; for them the same
+ * facts go into the test's meta (`vitest-race:budget`, in the json reporter's `meta`).
  */
 import type { RaceSettings } from '../options.js'
 
@@ -23,4 +24,22 @@ export function budgetNote(test: string, settings: RaceSettings, runs: number, e
     `vitest-race: ${test}: the time budget ended exploring after ${runs} ${planned}, with no failure ` +
     `(${seconds(elapsedMs)} of the ${seconds(timeoutMs)} timeout). Pass a larger timeout in the test's options to run them all.`
   )
+}
+
+/** The task meta key under which a test stopped by its budget leaves a BudgetMeta. */
+export const BUDGET_META_KEY = 'vitest-race:budget'
+
+/** What a test stopped by its time budget leaves in its task meta. */
+export interface BudgetMeta {
+  /** Runs made (interleavings for the exhaustive strategy). */
+  readonly runs: number
+  /** Runs planned: iterations + 1 (the exhaustive strategy: maxInterleavings). */
+  readonly planned: number
+  readonly elapsedMs: number
+  readonly timeoutMs: number
+}
+
+/** The BudgetMeta of a stopped test. */
+export function budgetMeta(settings: RaceSettings, runs: number, elapsedMs: number, timeoutMs: number): BudgetMeta {
+  return { runs, planned: settings.strategy === 'exhaustive' ? settings.maxInterleavings : settings.iterations + 1, elapsedMs: Math.round(elapsedMs), timeoutMs }
 }

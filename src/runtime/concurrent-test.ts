@@ -12,7 +12,7 @@ import { META_KEY, type RaceMeta } from '../provided.js'
 import { describeValue, replayCommand, runSettings } from './run-settings.js'
 import { exploreRuns, type Failure, type Inputs } from './exploration.js'
 import { splitOptions } from './test-options.js'
-import { budgetNote, log } from './budget-note.js'
+import { BUDGET_META_KEY, budgetMeta, budgetNote, log } from './budget-note.js'
 import { timeBudget } from './time-budget.js'
 import type { ConcurrentContext } from './test-context.js'
 import { runIteration, type ConcurrentBody } from './iteration-runner.js'
@@ -139,7 +139,10 @@ async function runIterations(body: ConcurrentBody, settings: RaceSettings, vites
     ...(budget === undefined ? {} : { budget }),
   })
   if (failure === undefined) {
-    if (stoppedByBudget && budget !== undefined) log(budgetNote(vitest.task.fullName, settings, runs, elapsedMs, budget.timeoutMs))
+    if (stoppedByBudget && budget !== undefined) {
+      log(budgetNote(vitest.task.fullName, settings, runs, elapsedMs, budget.timeoutMs))
+      ;(vitest.task.meta as Record<string, unknown>)[BUDGET_META_KEY] = budgetMeta(settings, runs, elapsedMs, budget.timeoutMs)
+    }
     return
   }
   const note = explorationNote(name, settings, failure, vitest)

@@ -1,4 +1,7 @@
 /** concurrentTest as a Vitest test function: its modifiers, fixtures, Vitest options and time budget (test/fixtures/api). */
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runVitest, type VitestRun } from './run-vitest.js'
 
@@ -62,13 +65,17 @@ describe('the time budget', () => {
   it('ends exploring before the timeout, passes, and says how many runs it made', () => {
     // 400 ms a run, 51 runs asked for, an 8 s timeout from the suite: the budget stops at
     // 60 % of it. Whatever the load, some runs fit and not all of them.
-    const b = runVitest('api', ['budget'])
+    const json = join(mkdtempSync(join(tmpdir(), 'vitest-race-api-')), 'results.json')
+    const b = runVitest('api', ['budget', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`])
     expect(b.output).toContain('1 passed')
     expect(b.code).toBe(0)
     const m = /stdout \| budget\.test\.ts > under a time budget > a slow test explores what fits in its timeout\nvitest-race: budget\.test\.ts > under a time budget > a slow test explores what fits in its timeout: the time budget ended exploring after (\d+) of 51 runs, with no failure \(\d+\.\d s of the 8\.0 s timeout\)\. Pass a larger timeout in the test's options to run them all\./.exec(b.output)
     expect(m).not.toBeNull()
     expect(Number(m![1])).toBeGreaterThanOrEqual(1)
     expect(Number(m![1])).toBeLessThan(51)
+    // The same facts in the test's meta, for machine-readable reporters.
+    const results = JSON.parse(readFileSync(json, 'utf8')) as { testResults: { assertionResults: { meta: Record<string, unknown> }[] }[] }
+    expect(results.testResults[0]!.assertionResults[0]!.meta['vitest-race:budget']).toMatchObject({ runs: Number(m![1]), planned: 51, timeoutMs: 8_000 })
   })
 
   it("the README's headline test (50 workers, 50 iterations, default timeout) passes in race mode", () => {
