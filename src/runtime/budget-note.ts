@@ -18,10 +18,9 @@ export function log(line: string): void {
 
 /** What the budget did, and what to change to run every iteration. */
 export function budgetNote(test: string, settings: RaceSettings, runs: number, elapsedMs: number, timeoutMs: number): string {
-  const planned = settings.strategy === 'exhaustive' ? `interleavings (of up to ${settings.maxInterleavings})` : `of ${settings.iterations + 1} runs`
   const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
   return (
-    `vitest-race: ${test}: the time budget ended exploring after ${runs} ${planned}, with no failure ` +
+    `vitest-race: ${test}: the time budget ended exploring after ${runs} of ${settings.iterations + 1} runs, with no failure ` +
     `(${seconds(elapsedMs)} of the ${seconds(timeoutMs)} timeout). Pass a larger timeout in the test's options to run them all.`
   )
 }
@@ -31,9 +30,9 @@ export const BUDGET_META_KEY = 'vitest-race:budget'
 
 /** What a test stopped by its time budget leaves in its task meta. */
 export interface BudgetMeta {
-  /** Runs made (interleavings for the exhaustive strategy). */
+  /** Runs made. */
   readonly runs: number
-  /** Runs planned: iterations + 1 (the exhaustive strategy: maxInterleavings). */
+  /** Runs planned: iterations + 1 (the first, with no context switch, and the iterations). */
   readonly planned: number
   readonly elapsedMs: number
   readonly timeoutMs: number
@@ -41,5 +40,5 @@ export interface BudgetMeta {
 
 /** The BudgetMeta of a stopped test. */
 export function budgetMeta(settings: RaceSettings, runs: number, elapsedMs: number, timeoutMs: number): BudgetMeta {
-  return { runs, planned: settings.strategy === 'exhaustive' ? settings.maxInterleavings : settings.iterations + 1, elapsedMs: Math.round(elapsedMs), timeoutMs }
+  return { runs, planned: settings.iterations + 1, elapsedMs: Math.round(elapsedMs), timeoutMs }
 }

@@ -24,9 +24,6 @@ import { withNote } from './error-notes.js'
 
 export type { ConcurrentBody } from './iteration-runner.js'
 
-/** A Vitest test function as concurrentTest registers through it: `test`, `test.skip`, an extended test, … */
-export type VitestTestFunction = (name: string, options: TestOptions, fn: (ctx: TestContext) => Promise<void>) => void
-
 /** A test's checked arguments: its settings and the options that go to Vitest. */
 export interface Registered {
   readonly settings: RaceSettings

@@ -39,7 +39,7 @@ type Plan = Omit<IterationPlan, 'schedule' | 'iteration' | 'seed'> & {
   readonly inputs?: Inputs
   /** Called before each run with its number (1-based), for progress. */
   readonly onRun?: (run: number) => void
-  /** When set, exploring stops before the budget runs out (time-budget.ts). */
+  /** When set, the random and pct strategies stop exploring before the budget runs out (time-budget.ts). */
   readonly budget?: TimeBudget
 }
 
@@ -143,8 +143,10 @@ export async function exploreRuns(plan: Plan): Promise<Exploration> {
   }
   if (settings.strategy === 'exhaustive') {
     if (plan.inputs !== undefined) throw new RaceOptionError("vitest-race: concurrentTest.prop draws its inputs at random: use strategy 'random' or 'pct', not 'exhaustive'")
-    const r = await exhaustive(plan, seed, meter)
-    return done(r.failure, r.runs, r.stopped)
+    // No budget here: the exhaustive search promises every interleaving (up to
+    // maxInterleavings), and a pass cut short by time would say less than that.
+    const r = await exhaustive(plan, seed)
+    return done(r.failure, r.runs, false)
   }
   // A replay runs its one schedule whatever the time.
   const r = await property(plan, seed, first.run.scheduler.steps.length, first.run.workers.size - 1, replaying ? undefined : meter)
@@ -204,12 +206,10 @@ async function property(plan: Plan, seed: number, steps: number, workers: number
 }
 
 /** Every interleaving, depth first, each decision an index among the waiting workers. */
-async function exhaustive(plan: Plan, seed: number, meter: BudgetMeter | undefined): Promise<Explored> {
+async function exhaustive(plan: Plan, seed: number): Promise<Explored> {
   const max = plan.settings.maxInterleavings
   let prefix: number[] = []
   for (let count = 1; ; count++) {
-    // The first interleaving (no context switch) was the calibration run: it has been measured.
-    if (meter !== undefined && count > 1 && !meter.allows('explore')) return { failure: undefined, runs: count - 1, stopped: true }
     plan.onRun?.(count)
     if (count > max) {
       throw new RaceOptionError(
@@ -219,9 +219,7 @@ async function exhaustive(plan: Plan, seed: number, meter: BudgetMeter | undefin
     }
     const schedule: Schedule = { kind: 'decisions', decisions: prefix }
     const strategy = new DecisionStrategy(prefix)
-    meter?.started()
     const outcome = await runIteration({ ...plan, seed, iteration: count, schedule, strategy })
-    meter?.ended()
     if (failed(outcome)) {
       const steps = outcome.run.scheduler.steps.length
       return { failure: { outcome, schedule, seed, path: undefined, failedRun: count, shrinks: 0, firstSteps: steps, inputs: undefined }, runs: count, stopped: false }
