@@ -1,5 +1,19 @@
 /** What test files import: `import { concurrentTest, Mutex } from 'vitest-race'`. Re-exports only. */
-export { concurrentTest, type ConcurrentBody, type ConcurrentTestAPI, type ConcurrentTestOptions, type PropertyBody } from './runtime/concurrent-test.js'
+export {
+  concurrentTest,
+  type CaseTestFunction,
+  type ConcurrentBodyWith,
+  type ConcurrentFixtures,
+  type ConcurrentTestAPI,
+  type ConcurrentTestChain,
+  type ConcurrentTestFunction,
+  type FixtureFunction,
+  type FixtureOptions,
+  type PropertyTestFunction,
+} from './runtime/concurrent-test-api.js'
+export type { ConcurrentBody } from './runtime/iteration-runner.js'
+export type { PropertyBody } from './runtime/concurrent-test.js'
+export type { ConcurrentTestOptions, VitestTestOptions } from './runtime/test-options.js'
 export type { ConcurrentContext } from './runtime/test-context.js'
 export { track } from './runtime/track-anywhere.js'
 export { Mutex } from './sync/mutex.js'

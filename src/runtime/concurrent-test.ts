@@ -1,15 +1,19 @@
 /**
- * `concurrentTest`: registers a Vitest test whose body runs once per iteration, each under
- * a different schedule, with fresh state. The first failing iteration (a race or the
- * body's own failure) fails the test and says how to replay it.
+ * Running a concurrentTest: the Vitest test function that runs the body once per iteration,
+ * each under a different schedule, with fresh state. The first failing iteration (a race or
+ * the body's own failure) fails the test and says how to replay it. The API users call
+ * (`concurrentTest`, `.skip`, `.for`, `.extend`, …) is in concurrent-test-api.ts.
  */
 import { appendFileSync } from 'node:fs'
 import fc from 'fast-check'
-import { test, type TestContext } from 'vitest'
-import { applyOptions, DEFAULT_SETTINGS, type RaceOptions, type RaceSettings } from '../options.js'
+import type { TestContext, TestOptions } from 'vitest'
+import { applyOptions, DEFAULT_SETTINGS, type RaceSettings } from '../options.js'
 import { META_KEY, type RaceMeta } from '../provided.js'
 import { describeValue, replayCommand, runSettings } from './run-settings.js'
-import { explore, type Failure } from './exploration.js'
+import { exploreRuns, type Failure, type Inputs } from './exploration.js'
+import { splitOptions } from './test-options.js'
+import { BUDGET_META_KEY, budgetMeta, budgetNote, log } from './budget-note.js'
+import { timeBudget } from './time-budget.js'
 import type { ConcurrentContext } from './test-context.js'
 import { runIteration, type ConcurrentBody } from './iteration-runner.js'
 import { formatSteps } from '../report/schedule-steps.js'
@@ -17,98 +21,46 @@ import { dataRaceError } from './race-failure.js'
 import { formatSeed } from './random.js'
 import { safeDateNow } from './builtins.js'
 import { failWith, withNote } from './error-notes.js'
-import { registerThreads, type ThreadCheck, type ThreadsOptions } from '../threads/threads-test.js'
-import type { SharedShape } from '../threads/thread-context.js'
 
 export type { ConcurrentBody } from './iteration-runner.js'
 
-/** Per-test options: the same as the plugin's (see RaceOptions); they win over every other layer. */
-export type ConcurrentTestOptions = RaceOptions
+/** A test's checked arguments: its settings and the options that go to Vitest. */
+export interface Registered {
+  readonly settings: RaceSettings
+  readonly vitestOptions: TestOptions
+}
 
-/**
- * Register a concurrent test.
- *
- * @example
- * concurrentTest('concurrent debits keep the balance exact', async ({ track, fanOut, expect }) => {
- *   const svc = track(new BalanceService(), 'svc')
- *   svc.credit('merchant-1', 10_000)
- *   await fanOut(50, () => svc.debit('merchant-1', 100))
- *   expect(svc.balance('merchant-1')).toBe(5_000)
- * }, { iterations: 20 })
- */
-function register(name: string, body: unknown, options: ConcurrentTestOptions | undefined, api: string, inputs?: fc.Arbitrary<unknown[]>): void {
+/** Checks a concurrentTest's name, body and options (`api` names the call in errors). */
+export function checkTest(api: string, name: unknown, body: unknown, options: unknown): Registered {
   if (typeof name !== 'string') {
     throw new TypeError(`vitest-race: ${api}: name must be a string, got ${describeValue(name)}`)
   }
   if (typeof body !== 'function') {
     throw new TypeError(`vitest-race: ${api}: body = ${describeValue(body)} is not valid: expected a function`)
   }
-  const settings = applyOptions(runSettings(), options, 'concurrentTest options')
-  test(name, (ctx) => runIterations(name, body as ConcurrentBody, settings, ctx, inputs), settings.timeout)
+  const split = splitOptions(options)
+  const settings = applyOptions(runSettings(), split.race, 'concurrentTest options')
+  return { settings, vitestOptions: { ...split.vitest, ...(settings.timeout === undefined ? {} : { timeout: settings.timeout }) } }
 }
 
-/** The body of a concurrentTest.prop: the drawn values, then the context. */
-export type PropertyBody<Ts extends unknown[]> = (values: Ts, ctx: ConcurrentContext) => unknown
-
-/** `concurrentTest`, and `concurrentTest.prop` for property inputs. */
-export interface ConcurrentTestAPI {
-  (name: string, body: ConcurrentBody, options?: ConcurrentTestOptions): void
-  /**
-   * A concurrentTest whose body also receives values drawn from fast-check arbitraries; a
-   * failure shrinks the values together with the schedule.
-   *
-   * @example
-   * concurrentTest.prop([fc.integer({ min: 1, max: 500 })])('debits never overdraw', async ([amount], { fanOut, track, expect }) => {
-   *   const acct = track({ balance: 1_000 }, 'acct')
-   *   await fanOut(4, () => debit(acct, amount))
-   *   expect(acct.balance).toBeGreaterThanOrEqual(0)
-   * })
-   */
-  prop<Ts extends [unknown, ...unknown[]]>(
-    arbitraries: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> },
-  ): (name: string, body: PropertyBody<Ts>, options?: ConcurrentTestOptions) => void
-  /**
-   * A test over real threads: `options.worker`'s default export runs once in each of
-   * `options.threads` worker threads, over the typed arrays and thread primitives that
-   * `options.shared` builds, for each iteration; `check` runs after every thread has finished.
-   *
-   * @example
-   * concurrentTest.threads('debits across threads', {
-   *   worker: new URL('./debit.worker.ts', import.meta.url),
-   *   threads: 4,
-   *   shared: () => ({ balance: Int32Array.of(10_000), mu: new ThreadMutex() }),
-   * }, ({ shared }) => expect(shared.balance[0]).toBe(9_600))
-   */
-  threads<S extends SharedShape<S>>(name: string, options: ThreadsOptions<S>, check?: ThreadCheck<S>): void
-}
+/** The body of a concurrentTest.prop: the drawn values (a tuple or a record), then the context. */
+export type PropertyBody<Ts, Extra extends object = object> = (values: Ts, ctx: ConcurrentContext & Extra) => unknown
 
 /**
- * Register a concurrent test.
- *
- * @example
- * concurrentTest('concurrent debits keep the balance exact', async ({ track, fanOut, expect }) => {
- *   const svc = track(new BalanceService(), 'svc')
- *   svc.credit('merchant-1', 10_000)
- *   await fanOut(50, () => svc.debit('merchant-1', 100))
- *   expect(svc.balance('merchant-1')).toBe(5_000)
- * }, { iterations: 20 })
+ * The function Vitest runs for a concurrentTest: every iteration of `body`. `source` is the
+ * user's function whose context parameter Vitest reads to know which fixtures to build (it
+ * reads the parameter list, so the handler shows that function's source).
  */
-export const concurrentTest: ConcurrentTestAPI = Object.assign(
-  (name: string, body: ConcurrentBody, options?: ConcurrentTestOptions): void => register(name, body, options, 'concurrentTest(name, body, options)'),
-  {
-    prop<Ts extends [unknown, ...unknown[]]>(arbitraries: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> }) {
-      if (!Array.isArray(arbitraries) || arbitraries.length === 0 || !arbitraries.every((a: unknown) => typeof (a as { generate?: unknown } | null)?.generate === 'function')) {
-        throw new TypeError('vitest-race: concurrentTest.prop(arbitraries): expected a non-empty array of fast-check arbitraries')
-      }
-      const tuple = fc.tuple(...(arbitraries as fc.Arbitrary<unknown>[]))
-      return (name: string, body: PropertyBody<Ts>, options?: ConcurrentTestOptions): void =>
-        register(name, body, options, 'concurrentTest.prop(arbitraries)(name, body, options)', tuple)
-    },
-    threads<S extends SharedShape<S>>(name: string, options: ThreadsOptions<S>, check?: ThreadCheck<S>): void {
-      registerThreads(name, options, check)
-    },
-  },
-)
+export function testHandler(body: ConcurrentBody, settings: RaceSettings, source: string, inputs?: Inputs): (ctx: TestContext) => Promise<void> {
+  const handler = (ctx: TestContext): Promise<void> => runIterations(body, settings, ctx, inputs)
+  return showingSource(handler, source)
+}
+
+/** `fn`, whose `toString()` is `source` (how Vitest finds the fixtures a test uses). */
+export function showingSource<F extends (...args: never[]) => unknown>(fn: F, source: string): F {
+  Object.defineProperty(fn, 'toString', { value: () => source, enumerable: false, configurable: true, writable: true })
+  return fn
+}
 
 function replay(settings: RaceSettings, failure: Failure, vitest: TestContext): string {
   const mode = settings.race ? [] : ['race=0']
@@ -170,19 +122,28 @@ function progressWriter(file: string, test: string, settings: RaceSettings): (ru
 const PROGRESS_AFTER_MS = 2_000
 const PROGRESS_EVERY_MS = 1_000
 
-async function runIterations(name: string, body: ConcurrentBody, settings: RaceSettings, vitest: TestContext, inputs: fc.Arbitrary<unknown[]> | undefined): Promise<void> {
-  const withValues = (values: unknown[]): ConcurrentBody => (ctx) => (body as unknown as PropertyBody<unknown[]>)(values, ctx)
+async function runIterations(body: ConcurrentBody, settings: RaceSettings, vitest: TestContext, inputs: Inputs | undefined): Promise<void> {
+  const name = vitest.task.name
   const onRun = settings.progressFile === undefined ? undefined : progressWriter(settings.progressFile, vitest.task.fullName, settings)
-  const failure = await explore({
+  // An explicit timeout is the user's choice; otherwise the budget keeps within Vitest's.
+  const budget = settings.timeout === undefined && settings.path === undefined ? timeBudget(vitest.task.timeout) : undefined
+  const { failure, runs, stoppedByBudget, elapsedMs } = await exploreRuns({
     settings,
     body,
     vitest,
     ...(onRun === undefined ? {} : { onRun }),
-    ...(inputs === undefined ? {} : { inputs: { arbitrary: inputs, body: withValues } }),
+    ...(inputs === undefined ? {} : { inputs }),
+    ...(budget === undefined ? {} : { budget }),
   })
-  if (failure === undefined) return
+  if (failure === undefined) {
+    if (stoppedByBudget && budget !== undefined) {
+      log(budgetNote(vitest.task.fullName, settings, runs, elapsedMs, budget.timeoutMs))
+      ;(vitest.task.meta as Record<string, unknown>)[BUDGET_META_KEY] = budgetMeta(settings, runs, elapsedMs, budget.timeoutMs)
+    }
+    return
+  }
   const note = explorationNote(name, settings, failure, vitest)
-  const failingBody = failure.inputs === undefined ? body : withValues([...failure.inputs])
+  const failingBody = failure.inputs === undefined || inputs === undefined ? body : inputs.body(failure.inputs)
   if (failure.outcome.races.length > 0) throw await raceFailure(settings, failingBody, vitest, failure, note)
   throw await failWith(vitest, failure.outcome.error, [...failure.outcome.notes, note])
 }

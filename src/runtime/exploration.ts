@@ -9,6 +9,7 @@ import { RaceOptionError } from '../options.js'
 import { runIteration, type IterationPlan, type Outcome } from './iteration-runner.js'
 import { randomSeed } from './random.js'
 import { DecisionStrategy, type Schedule } from './strategies.js'
+import { BudgetMeter, type TimeBudget } from './time-budget.js'
 
 /** A failing iteration, found and shrunk. */
 export interface Failure {
@@ -24,19 +25,33 @@ export interface Failure {
   /** Steps in the first failing run, before shrinking. */
   readonly firstSteps: number
   /** The property inputs of the failing run (concurrentTest.prop), shrunk with the schedule. */
-  readonly inputs: readonly unknown[] | undefined
+  readonly inputs: unknown
 }
 
 /** Property inputs (concurrentTest.prop): drawn and shrunk by fast-check with the schedule. */
 export interface Inputs {
-  readonly arbitrary: fc.Arbitrary<unknown[]>
-  readonly body: (values: unknown[]) => IterationPlan['body']
+  /** A tuple or a record of values (never undefined: undefined means no inputs). */
+  readonly arbitrary: fc.Arbitrary<unknown>
+  readonly body: (values: unknown) => IterationPlan['body']
 }
 
 type Plan = Omit<IterationPlan, 'schedule' | 'iteration' | 'seed'> & {
   readonly inputs?: Inputs
   /** Called before each run with its number (1-based), for progress. */
   readonly onRun?: (run: number) => void
+  /** When set, the random and pct strategies stop exploring before the budget runs out (time-budget.ts). */
+  readonly budget?: TimeBudget
+}
+
+/** What exploring did: the failure, if any, and how many runs it made. */
+export interface Exploration {
+  readonly failure: Failure | undefined
+  /** Runs made, the first (no context switch) and any replay included, shrinking runs not. */
+  readonly runs: number
+  /** True when the time budget stopped exploring before every planned run was made. */
+  readonly stoppedByBudget: boolean
+  /** Milliseconds spent, on the budget's clock (0 without a budget). */
+  readonly elapsedMs: number
 }
 
 function failed(o: Outcome): boolean {
@@ -101,7 +116,14 @@ class IterationFailed extends Error {
  * the bug needs no interleaving at all.
  */
 export async function explore(plan: Plan): Promise<Failure | undefined> {
+  return (await exploreRuns(plan)).failure
+}
+
+/** As `explore`, and says how many runs were made and whether the time budget cut them short. */
+export async function exploreRuns(plan: Plan): Promise<Exploration> {
   const { settings } = plan
+  const meter = plan.budget === undefined ? undefined : new BudgetMeter(plan.budget)
+  const done = (failure: Failure | undefined, runs: number, stoppedByBudget = false): Exploration => ({ failure, runs, stoppedByBudget, elapsedMs: meter?.elapsed() ?? 0 })
   const seed = settings.seed ?? randomSeed()
   const sequential: Schedule = { kind: 'decisions', decisions: [] }
   // The first run takes the first inputs fast-check draws from the seed.
@@ -112,19 +134,32 @@ export async function explore(plan: Plan): Promise<Failure | undefined> {
     throw new RaceOptionError('vitest-race: path replays a random or pct schedule; the exhaustive strategy replays by itself (it is deterministic)')
   }
   // Also when replaying: it sizes the schedules exactly as the exploring run did.
+  meter?.started()
   const first = await runIteration({ ...plan, body: firstBody, seed, iteration: 0, schedule: sequential })
+  meter?.ended()
   if (!replaying && failed(first)) {
     const steps = first.run.scheduler.steps.length
-    return { outcome: first, schedule: sequential, seed, path: undefined, failedRun: 1, shrinks: 0, firstSteps: steps, inputs: firstInputs }
+    return done({ outcome: first, schedule: sequential, seed, path: undefined, failedRun: 1, shrinks: 0, firstSteps: steps, inputs: firstInputs }, 1)
   }
   if (settings.strategy === 'exhaustive') {
     if (plan.inputs !== undefined) throw new RaceOptionError("vitest-race: concurrentTest.prop draws its inputs at random: use strategy 'random' or 'pct', not 'exhaustive'")
-    return exhaustive(plan, seed)
+    // No budget here: the exhaustive search promises every interleaving (up to
+    // maxInterleavings), and a pass cut short by time would say less than that.
+    const r = await exhaustive(plan, seed)
+    return done(r.failure, r.runs, false)
   }
-  return property(plan, seed, first.run.scheduler.steps.length, first.run.workers.size - 1)
+  // A replay runs its one schedule whatever the time.
+  const r = await property(plan, seed, first.run.scheduler.steps.length, first.run.workers.size - 1, replaying ? undefined : meter)
+  return done(r.failure, r.runs + 1, r.stopped)
 }
 
-async function property(plan: Plan, seed: number, steps: number, workers: number): Promise<Failure | undefined> {
+interface Explored {
+  readonly failure: Failure | undefined
+  readonly runs: number
+  readonly stopped: boolean
+}
+
+async function property(plan: Plan, seed: number, steps: number, workers: number, meter: BudgetMeter | undefined): Promise<Explored> {
   const { settings } = plan
   const arbitrary =
     settings.strategy === 'pct' ? pctArbitrary(Math.max(1, workers * 2), Math.max(1, steps * 2), settings.depth) : new DecisionsArbitrary(steps * 2 + 16)
@@ -132,10 +167,19 @@ async function property(plan: Plan, seed: number, steps: number, workers: number
   let last: Outcome | undefined
   let firstSteps: number | undefined
   const inputs = plan.inputs
-  const prop = fc.asyncProperty(inputs?.arbitrary ?? fc.constant<unknown[]>([]), arbitrary, async (values, schedule) => {
+  let explored = 0
+  const prop = fc.asyncProperty(inputs?.arbitrary ?? fc.constant<unknown>(undefined), arbitrary, async (values, schedule) => {
+    const shrinking = last !== undefined
+    // fast-check's own way to stop a run early (its interruptAfterTimeLimit does the same):
+    // interrupted before a failure, the property passes; while shrinking, the smallest
+    // failure so far is kept.
+    if (meter !== undefined && !meter.allows(shrinking ? 'shrink' : 'explore')) throw new fc.PreconditionFailure(true)
     const body = inputs === undefined ? plan.body : inputs.body(values)
     plan.onRun?.(iteration + 2)
+    if (!shrinking) explored++
+    meter?.started()
     const outcome = await runIteration({ ...plan, body, seed, iteration: ++iteration, schedule })
+    meter?.ended()
     if (failed(outcome)) {
       last = outcome
       firstSteps ??= outcome.run.scheduler.steps.length
@@ -147,21 +191,22 @@ async function property(plan: Plan, seed: number, steps: number, workers: number
     seed,
     ...(settings.path === undefined ? {} : { path: settings.path }),
   })
-  if (!details.failed || last === undefined) return undefined
-  return {
+  if (!details.failed || last === undefined) return { failure: undefined, runs: explored, stopped: details.interrupted }
+  const failure: Failure = {
     outcome: last,
     schedule: details.counterexample![1] as Schedule,
-    inputs: inputs === undefined ? undefined : (details.counterexample![0] as unknown[]),
+    inputs: inputs === undefined ? undefined : details.counterexample![0],
     seed,
     path: details.counterexamplePath ?? undefined,
     failedRun: Number((details.counterexamplePath ?? '0').split(':')[0]) + 2,
     shrinks: details.numShrinks,
     firstSteps: firstSteps ?? last.run.scheduler.steps.length,
   }
+  return { failure, runs: explored, stopped: false }
 }
 
 /** Every interleaving, depth first, each decision an index among the waiting workers. */
-async function exhaustive(plan: Plan, seed: number): Promise<Failure | undefined> {
+async function exhaustive(plan: Plan, seed: number): Promise<Explored> {
   const max = plan.settings.maxInterleavings
   let prefix: number[] = []
   for (let count = 1; ; count++) {
@@ -177,13 +222,13 @@ async function exhaustive(plan: Plan, seed: number): Promise<Failure | undefined
     const outcome = await runIteration({ ...plan, seed, iteration: count, schedule, strategy })
     if (failed(outcome)) {
       const steps = outcome.run.scheduler.steps.length
-      return { outcome, schedule, seed, path: undefined, failedRun: count, shrinks: 0, firstSteps: steps, inputs: undefined }
+      return { failure: { outcome, schedule, seed, path: undefined, failedRun: count, shrinks: 0, firstSteps: steps, inputs: undefined }, runs: count, stopped: false }
     }
     const widths = strategy.widths
     const taken = widths.map((_, i) => prefix[i] ?? 0)
     let i = widths.length - 1
     while (i >= 0 && taken[i]! + 1 >= widths[i]!) i--
-    if (i < 0) return undefined
+    if (i < 0) return { failure: undefined, runs: count, stopped: false }
     prefix = [...taken.slice(0, i), taken[i]! + 1]
   }
 }
