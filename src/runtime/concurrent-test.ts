@@ -76,17 +76,20 @@ function replayOptions(failure: Failure): string[] {
 /** Where the failure was found, the minimal interleaving, and how to replay it. */
 function explorationNote(name: string, settings: RaceSettings, failure: Failure, vitest: TestContext): string {
   const steps = failure.outcome.run.scheduler.steps
+  const roundRobin = failure.schedule.kind === 'roundRobin'
+  const fixed = roundRobin ? "the run in Promise.all's order (every worker to its next await in turn)" : 'the run with no context switch'
   const how =
     failure.path === undefined
       ? settings.strategy === 'exhaustive' && failure.failedRun > 1
         ? `interleaving ${failure.failedRun} of the exhaustive search`
-        : 'the run with no context switch'
+        : fixed
       : `run ${failure.failedRun} (seed ${formatSeed(failure.seed)}, path ${failure.path}, ${settings.strategy} strategy), shrunk ${failure.shrinks} times`
   const options = `{ seed: ${formatSeed(failure.seed)}${failure.path === undefined ? '' : `, path: '${failure.path}'`} }`
   // With no context switch, the steps say nothing: every worker ran to its end in turn.
+  const firstFixedRun = failure.path === undefined && (roundRobin || failure.schedule.kind === 'decisions' && failure.schedule.decisions.length === 0) && settings.strategy !== 'exhaustive'
   const interleaving =
-    failure.path === undefined && failure.failedRun === 1
-      ? [failure.outcome.races.length > 0 ? 'No interleaving was needed: the detector predicts it from the run with no context switch.' : 'No interleaving was needed: the run with no context switch fails.']
+    firstFixedRun || (failure.path === undefined && failure.failedRun === 1)
+      ? [failure.outcome.races.length > 0 ? `No search was needed: the detector predicts it from ${fixed}.` : `No search was needed: ${fixed} fails.`]
       : [`Minimal interleaving (${steps.length} steps; the first failing run took ${failure.firstSteps}):`, ...formatSteps(steps)]
   return [
     `concurrentTest ${JSON.stringify(name)} failed in ${settings.race ? 'race' : 'stress'} mode on ${how}.`,

@@ -133,13 +133,27 @@ export async function exploreRuns(plan: Plan): Promise<Exploration> {
   if (replaying && settings.strategy === 'exhaustive') {
     throw new RaceOptionError('vitest-race: path replays a random or pct schedule; the exhaustive strategy replays by itself (it is deterministic)')
   }
+  // Race mode first plays the schedule a plain Promise.all gives (every worker to its next
+  // await in turn): each worker reads before any writes, which a check-then-act needs to show.
+  let extra = 0
+  if (settings.race && !replaying && settings.strategy !== 'exhaustive') {
+    const roundRobin: Schedule = { kind: 'roundRobin' }
+    meter?.started()
+    const rr = await runIteration({ ...plan, body: firstBody, seed, iteration: 0, schedule: roundRobin })
+    meter?.ended()
+    if (failed(rr)) {
+      const steps = rr.run.scheduler.steps.length
+      return done({ outcome: rr, schedule: roundRobin, seed, path: undefined, failedRun: 1, shrinks: 0, firstSteps: steps, inputs: firstInputs }, 1)
+    }
+    extra = 1
+  }
   // Also when replaying: it sizes the schedules exactly as the exploring run did.
   meter?.started()
   const first = await runIteration({ ...plan, body: firstBody, seed, iteration: 0, schedule: sequential })
   meter?.ended()
   if (!replaying && failed(first)) {
     const steps = first.run.scheduler.steps.length
-    return done({ outcome: first, schedule: sequential, seed, path: undefined, failedRun: 1, shrinks: 0, firstSteps: steps, inputs: firstInputs }, 1)
+    return done({ outcome: first, schedule: sequential, seed, path: undefined, failedRun: 1 + extra, shrinks: 0, firstSteps: steps, inputs: firstInputs }, 1 + extra)
   }
   if (settings.strategy === 'exhaustive') {
     if (plan.inputs !== undefined) throw new RaceOptionError("vitest-race: concurrentTest.prop draws its inputs at random: use strategy 'random' or 'pct', not 'exhaustive'")
@@ -149,8 +163,8 @@ export async function exploreRuns(plan: Plan): Promise<Exploration> {
     return done(r.failure, r.runs, false)
   }
   // A replay runs its one schedule whatever the time.
-  const r = await property(plan, seed, first.run.scheduler.steps.length, first.run.workers.size - 1, replaying ? undefined : meter)
-  return done(r.failure, r.runs + 1, r.stopped)
+  const r = await property(plan, seed, first.run.scheduler.steps.length, first.run.workers.size - 1, replaying ? undefined : meter, extra)
+  return done(r.failure, r.runs + 1 + extra, r.stopped)
 }
 
 interface Explored {
@@ -159,7 +173,7 @@ interface Explored {
   readonly stopped: boolean
 }
 
-async function property(plan: Plan, seed: number, steps: number, workers: number, meter: BudgetMeter | undefined): Promise<Explored> {
+async function property(plan: Plan, seed: number, steps: number, workers: number, meter: BudgetMeter | undefined, extra = 0): Promise<Explored> {
   const { settings } = plan
   const arbitrary =
     settings.strategy === 'pct' ? pctArbitrary(Math.max(1, workers * 2), Math.max(1, steps * 2), settings.depth) : new DecisionsArbitrary(steps * 2 + 16)
@@ -175,7 +189,7 @@ async function property(plan: Plan, seed: number, steps: number, workers: number
     // failure so far is kept.
     if (meter !== undefined && !meter.allows(shrinking ? 'shrink' : 'explore')) throw new fc.PreconditionFailure(true)
     const body = inputs === undefined ? plan.body : inputs.body(values)
-    plan.onRun?.(iteration + 2)
+    plan.onRun?.(iteration + 2 + extra)
     if (!shrinking) explored++
     meter?.started()
     const outcome = await runIteration({ ...plan, body, seed, iteration: ++iteration, schedule })
@@ -198,7 +212,7 @@ async function property(plan: Plan, seed: number, steps: number, workers: number
     inputs: inputs === undefined ? undefined : details.counterexample![0],
     seed,
     path: details.counterexamplePath ?? undefined,
-    failedRun: Number((details.counterexamplePath ?? '0').split(':')[0]) + 2,
+    failedRun: Number((details.counterexamplePath ?? '0').split(':')[0]) + 2 + extra,
     shrinks: details.numShrinks,
     firstSteps: firstSteps ?? last.run.scheduler.steps.length,
   }

@@ -44,7 +44,7 @@ describe('worker failures', () => {
     // The error as thrown; which worker threw it is an annotation printed under it.
     expect(r.output).toContain('Error: card declined\n')
     expect(r.output).toContain('❯ vitest-race\n   ↳ thrown by worker 2 (fanOut index 1 of 3)\n')
-    expect(r.output).toMatch(/concurrentTest "a worker throws" failed in race mode on the run with no context switch\./)
+    expect(r.output).toMatch(/concurrentTest "a worker throws" failed in race mode on the run in Promise\.all's order \(every worker to its next await in turn\)\./)
     expect(r.output).not.toContain('Unhandled')
   })
 
