@@ -163,12 +163,14 @@ export class Instrumenter {
   }
 
   /** How a binding is described in reports: `module src/a.ts` or `closure in f, src/a.ts:3`. */
-  where(b: Binding): string {
+  where(b: Binding): string | undefined {
     if (b.scope.kind === 'module') return `module ${this.options.file}`
+    // A closure of an anonymous function (a test body, a callback) says nothing a reader needs.
     const fnName = b.scope.fn.name
+    if (fnName === undefined) return undefined
     const { line, col } = this.position(b.start)
     const original = this.options.originalLine?.(line, col - 1) ?? line
-    return `closure in ${fnName ?? 'an anonymous function'}, ${this.options.file}:${original}`
+    return `closure in ${fnName}, ${this.options.file}:${original}`
   }
 
   /** The owner's name and declaration for reports. */
@@ -178,7 +180,8 @@ export class Instrumenter {
     const root = rootIdentifier(object)
     const b = root === undefined ? undefined : this.scope.refs.get(root)
     const shared = b !== undefined && (b.scope.kind === 'module' || b.captured)
-    return { ...(obj === undefined ? {} : { obj }), ...(shared ? { where: this.where(b) } : {}) }
+    const where = shared ? this.where(b) : undefined
+    return { ...(obj === undefined ? {} : { obj }), ...(where === undefined ? {} : { where }) }
   }
 
   /**

@@ -6,7 +6,7 @@
  */
 import type { Node } from './estree.js'
 import { HOOKS_GLOBAL as H } from './sites.js'
-import { children, patternNames } from './scope.js'
+import { children, patternNames, type Binding } from './scope.js'
 import { trivialValue, type Instrumenter } from './instrumenter.js'
 
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression'])
@@ -335,12 +335,18 @@ function visitMember(ins: Instrumenter, m: Node, parent: Node | undefined, key: 
   visitMemberOperands(ins, m)
 }
 
+/** A shared binding's site facts: its name, where it lives (when that says something), and that it is a binding. */
+function bindingFacts(ins: Instrumenter, name: string, b: Binding): { obj: string; where?: string; b: 1 } {
+  const where = ins.where(b)
+  return where === undefined ? { obj: name, b: 1 } : { obj: name, where, b: 1 }
+}
+
 function visitIdentifier(ins: Instrumenter, id: Node, parent: Node | undefined, key: string): void {
   if (parent?.type === 'MemberExpression' && key === 'property' && !parent.computed) return
   const b = ins.scope.refs.get(id)
   const token = ins.token(b)
   if (token === undefined) return
-  const site = ins.site('r', id, { obj: id.name, where: ins.where(b!), b: 1 })
+  const site = ins.site('r', id, bindingFacts(ins, id.name, b!))
   ins.hookBefore(id, `${H}.r(${token}, ${JSON.stringify(id.name)}, ${site})`)
 }
 
@@ -357,7 +363,7 @@ function visitAssignment(ins: Instrumenter, node: Node): void {
     const b = ins.scope.refs.get(left)
     const token = ins.token(b)
     if (token !== undefined) {
-      const facts = { obj: left.name, where: ins.where(b!), b: 1 as const }
+      const facts = bindingFacts(ins, left.name, b!)
       const name = JSON.stringify(left.name)
       if (compound) {
         const site = ins.site('u', node, facts)
@@ -406,7 +412,7 @@ function visitUpdate(ins: Instrumenter, node: Node): void {
     const b = ins.scope.refs.get(arg)
     const token = ins.token(b)
     if (token !== undefined) {
-      const site = ins.site('u', node, { obj: arg.name, where: ins.where(b!), b: 1 })
+      const site = ins.site('u', node, bindingFacts(ins, arg.name, b!))
       ins.wrote([], true)
       ins.hookBefore(node, `${H}.u(${token}, ${JSON.stringify(arg.name)}, ${site})`)
     }

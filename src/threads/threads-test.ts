@@ -59,6 +59,9 @@ const NOT_FOR_THREADS = ['strategy', 'depth', 'maxInterleavings', 'path', 'seman
 /** The module tinypool runs in each thread (the built one when this file runs from source). */
 const THREAD_ENTRY = import.meta.url.endsWith('.ts') ? new URL('../../dist/threads/thread-entry.js', import.meta.url) : new URL('./thread-entry.js', import.meta.url)
 
+/** A threads test's timeout when none is given: thread start-up and iterations, on a loaded machine. */
+export const THREADS_DEFAULT_TIMEOUT = 60_000
+
 /** Validates what can be validated when the test is registered; the worker path is resolved when it runs. */
 export function registerThreads(name: unknown, options: unknown, check: unknown): void {
   const api = 'concurrentTest.threads(name, options, check)'
@@ -74,7 +77,9 @@ export function registerThreads(name: unknown, options: unknown, check: unknown)
   }
   const settings = applyOptions(runSettings(), rest as RaceOptions, SOURCE)
   const spec: ThreadsSpec = { worker: worker as URL | string, threads: n, shared: shared as () => unknown, check: check as ThreadCheck<SharedObject> | undefined }
-  test(name, (ctx) => runThreads(name, spec, settings, ctx), settings.timeout)
+  // Without an explicit timeout, the test's timeout covers starting the threads and loading the
+  // worker module (seconds on a loaded machine, tsx included), not only Vitest's 5 s default.
+  test(name, (ctx) => runThreads(name, spec, settings, ctx), settings.timeout ?? THREADS_DEFAULT_TIMEOUT)
   // The threads (and the modules they loaded) serve every test of the suite with as many threads.
   afterAll(closePools)
 }
