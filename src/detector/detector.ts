@@ -245,7 +245,7 @@ export class Detector {
     const w = this.workers[worker]!
     if (w.published !== undefined && w.published.clock === w.clock) w.clock++
     const seq = ++w.seq
-    const read = loc.shape || dependsOn === null ? undefined : this.spanRead(loc, worker, dependsOn)
+    const read = dependsOn === null ? undefined : this.spanRead(loc, worker, dependsOn)
     const stale = read !== undefined && read.turn !== turn
     // Fast path: this worker wrote last, in this turn, knowing the same, and closes no span:
     // every check would give the answer it gave then.

@@ -78,8 +78,8 @@ export class Location {
   /** Per worker: its last read-await-write span. */
   spans: SpanRecord[] = []
   /**
-   * A collection's shape (size, key set, length): built-in mutators write it as one atomic
-   * step, so a write here never completes a read-await-write by itself (DESIGN §4).
+   * A collection's shape (size, key set, length). Built-in mutators change it in one atomic
+   * step: their writes here depend only on the reads that decided whether they run (DESIGN §4).
    */
   shape = false
 

@@ -59,12 +59,15 @@ export function resolveDependences(sites: Site[], starts: readonly number[], wri
   }
 
   for (const w of writes) {
-    const out = new Set<number>()
+    const control = new Set<number>()
+    for (const c of w.control) closure(c, control)
+    const out = new Set<number>(control)
     if (w.self) out.add(w.site)
     for (const v of w.value) closure(v, out)
-    for (const c of w.control) closure(c, out)
     out.delete(-1)
+    control.delete(-1)
     sites[w.site]!.deps = [...out].sort((a, b) => a - b)
+    sites[w.site]!.cdeps = [...control].sort((a, b) => a - b)
   }
 }
 

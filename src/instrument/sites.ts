@@ -41,6 +41,8 @@ export interface Site {
   readonly where?: string
   /** For writes: indexes (in this module) of the read sites the written value or its branch depends on. */
   deps?: number[]
+  /** For writes: the read sites that decide whether the write runs (a subset of `deps`). */
+  cdeps?: number[]
   /** A read that ends a wait loop (`while (!ready) await …`): an edge from the writer. */
   acq?: 1
   /** An access of a shared binding (its owner is the binding's scope token). */

@@ -72,8 +72,13 @@ function read(t: Target, loc: Location): void {
   t.run.accessRead(t.worker, loc, t.site)
 }
 
-function write(t: Target, loc: Location, blind = false): void {
-  t.run.accessWrite(t.worker, loc, blind ? null : t.site?.deps)
+/**
+ * A write of `loc`. `shapeStep`: a built-in mutator's change of a shape (a push, a new key, a
+ * delete): it commutes with the others, so it depends only on the reads that decided whether
+ * it runs (`if (m.size < cap) … m.set(k, v)`), never on a size read for a log line.
+ */
+function write(t: Target, loc: Location, shapeStep = false): void {
+  t.run.accessWrite(t.worker, loc, shapeStep ? (t.site?.controlDeps ?? null) : t.site?.deps)
 }
 
 /** A write of property `key`: adding a key also writes the shape, past an array's end its length. */

@@ -97,8 +97,7 @@ export class IterationRun implements AccessSink {
   write(loc: Location): void {
     const ctx = currentContext()
     if (ctx === undefined || ctx.run !== this) return
-    // A built-in mutator's write (push writing length) depends on no read of the user's.
-    this.detector!.write(ctx.worker, loc, currentTurn(), this.stackFor(loc), false, this.tracker.internal > 0 ? null : undefined)
+    this.detector!.write(ctx.worker, loc, currentTurn(), this.stackFor(loc))
     if (this.halting) this.halt()
   }
 

@@ -17,6 +17,8 @@ export interface RuntimeSite {
   readonly where: string | undefined
   /** For writes: the read sites the written value or its branch depends on (empty: a blind write). */
   readonly deps: ReadonlySet<number> | undefined
+  /** For writes: the read sites that decide whether it runs (a built-in mutator's change of a shape depends only on those). */
+  readonly controlDeps: ReadonlySet<number> | undefined
   /** A read that ends a wait loop: an edge from the writer. */
   readonly acq: boolean
   /** An access of a shared binding. */
@@ -38,6 +40,7 @@ export function registerSites(file: string, list: readonly Site[]): number {
       obj: s.obj,
       where: s.where,
       deps: s.deps === undefined ? undefined : new Set(s.deps.map((d) => d + base)),
+      controlDeps: s.cdeps === undefined ? undefined : new Set(s.cdeps.map((d) => d + base)),
       acq: s.acq === 1,
       binding: s.b === 1,
     })

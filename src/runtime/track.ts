@@ -127,12 +127,7 @@ export class Tracker {
   }
 
   shape(meta: Meta): Location {
-    if (meta.shape === undefined) {
-      meta.shape = this.sink.location(shapeName(meta.name, meta.kind === 'map' ? 'map' : meta.kind === 'set' ? 'set' : 'object'))
-      // Built-in mutators change the shape in one atomic step: never the end of a read-await-write.
-      meta.shape.shape = true
-    }
-    return meta.shape
+    return (meta.shape ??= this.sink.location(shapeName(meta.name, meta.kind === 'map' ? 'map' : meta.kind === 'set' ? 'set' : 'object')))
   }
 
   /** A function read from the tracked `target`, wrapped where it needs to be. */

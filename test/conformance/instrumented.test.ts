@@ -68,6 +68,12 @@ const CASES: Record<string, string> = {
   NoRaceLengthThenPush: `const items = []
     async function add(x, pause) { const n = items.length; await pause(); items.push(x + n) }
     out(async ({ fanOut, pause }) => { await fanOut(3, (i) => add(i, pause)) })`,
+  RaceCapacityCheckThenAdd: `const pool = new Map()
+    async function join(k, pause) { if (pool.size < 1) { await pause(); pool.set(k, true) } }
+    out(async ({ fanOut, pause }) => { pool.clear(); await fanOut(2, (i) => join('k' + i, pause)) })`,
+  RaceIncludesThenPush: `const queue = []
+    async function enqueue(x, pause) { if (!queue.includes(x)) { await pause(); queue.push(x) } }
+    out(async ({ fanOut, pause }) => { queue.length = 0; await fanOut(2, () => enqueue('job', pause)) })`,
   RaceSetHasThenAddSameMember: `const seen = new Set(); let dupes = 0
     async function once(k, pause) { if (!seen.has(k)) { await pause(); seen.add(k) } }
     out(async ({ fanOut, pause }) => { await fanOut(2, () => once('k', pause)) })`,
