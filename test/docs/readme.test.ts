@@ -145,7 +145,7 @@ describe('README.md: the code, run', () => {
     const done = await runAll(plan, [typeCheckTask(states)])
     runs = done.runs
     typeCheck = done.extra[0]!
-  }, 180_000)
+  }, 900_000) // about 40 Vitest runs, 2 at a time: minutes on a loaded 2-core machine
 
   const show = (r: CommandResult) => `${r.planned.command.text} (in ${r.dir}):\n${r.output}`
 
