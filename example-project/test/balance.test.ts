@@ -5,9 +5,9 @@ for (const [variant, Service] of [
   ['racy', RacyBalanceService],
   ['fixed', FixedBalanceService],
 ] as const) {
-  concurrentTest(`${variant}: concurrent debits keep the balance exact`, async ({ track, fanOut, scheduled, expect }) => {
+  concurrentTest(`${variant}: concurrent debits keep the balance exact`, async ({ fanOut, scheduled, expect }) => {
     const audit = scheduled(async function audit() {})
-    const svc = track(new Service(audit), 'svc')
+    const svc = new Service(audit)
     svc.credit('merchant-1', 10_000)
     await fanOut(50, () => svc.debit('merchant-1', 100))
     expect(svc.balance('merchant-1')).toBe(5_000)

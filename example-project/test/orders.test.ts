@@ -5,13 +5,13 @@ for (const [variant, Cache] of [
   ['racy', RacyOrderCache],
   ['fixed', FixedOrderCache],
 ] as const) {
-  concurrentTest(`${variant}: the order cache loads once and every caller sees the orders`, async ({ track, fanOut, scheduled, expect }) => {
+  concurrentTest(`${variant}: the order cache loads once and every caller sees the orders`, async ({ fanOut, scheduled, expect }) => {
     let loads = 0
     const load = scheduled(async function loadOrders() {
       loads++
       return ['order-1', 'order-2']
     })
-    const cache = track(new Cache(load), 'orders')
+    const cache = new Cache(load)
     const seen = await fanOut(3, () => cache.get())
     for (const orders of seen) expect(orders).toEqual(['order-1', 'order-2'])
     expect(loads).toBe(1)

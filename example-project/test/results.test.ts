@@ -5,11 +5,11 @@ for (const [variant, collect] of [
   ['racy', collectRacy],
   ['fixed', collectFixed],
 ] as const) {
-  concurrentTest(`${variant}: every worker's result is collected`, async ({ track, fanOut, scheduled, expect }) => {
+  concurrentTest(`${variant}: every worker's result is collected`, async ({ fanOut, scheduled, expect }) => {
     const work = scheduled(async function work(job: number) {
       return `result ${job}`
     })
-    const results = track([] as string[], 'results')
+    const results: string[] = []
     await collect(4, work, fanOut, results)
     expect([...results].sort()).toEqual(['result 0', 'result 1', 'result 2', 'result 3'])
   })
