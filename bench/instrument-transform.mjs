@@ -13,6 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import * as vite from 'vite'
 import { instrument } from '../dist/instrument/transform.js'
+import { median } from './lib.mjs'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 
@@ -59,8 +60,9 @@ async function time(fn) {
 }
 
 /**
- * ms per 1,000 lines of instrument(), Vite's TS transform and Vite's module runner transform
- * (medians of `rounds` rounds, after one warm-up round), with the files and names measured.
+ * ms per 1,000 lines of instrument(), Vite's TS transform and Vite's module runner transform:
+ * for each file and tool the median of `rounds` rounds (after one warm-up round), summed over
+ * the files; with the files and the names of Vite's transforms measured.
  */
 export async function transformTimes(rounds) {
   const files = sourceFiles()
@@ -72,19 +74,22 @@ export async function transformTimes(rounds) {
     vite: ({ code, file }) => viteTransform.run(code, file),
     runner: ({ code, file }) => runnerTransform(code, null, `/${file}`, code),
   }
-  const samples = { instrument: [], vite: [], runner: [] }
+  const samples = Object.fromEntries(Object.keys(tools).map((name) => [name, files.map(() => [])]))
   for (let r = 0; r <= rounds; r++) {
-    const total = { instrument: 0, vite: 0, runner: 0 }
     // Interleaved per file, so that a burst of load on the shared machine hits every tool alike.
-    for (const f of files) for (const [name, fn] of Object.entries(tools)) total[name] += await time(() => fn(f))
-    if (r === 0) continue // warm-up
-    for (const name of Object.keys(total)) samples[name].push((total[name] / lines) * 1000)
+    for (const [i, f] of files.entries()) {
+      for (const [name, fn] of Object.entries(tools)) {
+        const ms = await time(() => fn(f))
+        if (r > 0) samples[name][i].push(ms) // round 0 warms up
+      }
+    }
   }
+  const perKLoc = (name) => (samples[name].reduce((sum, s) => sum + median(s), 0) / lines) * 1000
   return {
     files: files.map((f) => `${f.file} (${f.lines.toLocaleString('en')} lines)`),
     lines,
     viteName: viteTransform.name,
     runnerName: vite.moduleRunnerTransform ? 'moduleRunnerTransform' : 'ssrTransform',
-    samples,
+    msPerKLoc: { instrument: perKLoc('instrument'), vite: perKLoc('vite'), runner: perKLoc('runner') },
   }
 }

@@ -8,8 +8,9 @@
 // 3. transform time per 1,000 lines of real dist files: instrument() against Vite's own
 //    transforms of the same code (instrument-transform.mjs says which and why).
 // Rounds are interleaved (every variant once per round) and each figure is the median of
-// ROUNDS rounds after a warm-up round; ratios compare figures of the same run.
-// Run: node bench/instrument.mjs   (BENCH_N sets the accesses per round; npm run bench runs it)
+// ROUNDS rounds after a warm-up round (each round a median of short runs, see CHUNK_NS);
+// ratios compare figures of the same run.
+// Run: node bench/instrument.mjs   (BENCH_CHUNK_NS sets the length of one timed run; npm run bench runs it)
 import '../dist/runtime/access-hooks.js'
 import { DEFAULT_SETTINGS } from '../dist/options.js'
 import { HOOKS_GLOBAL } from '../dist/instrument/sites.js'
@@ -18,10 +19,17 @@ import { KINDS, loadLoop } from './instrument-loops.mjs'
 import { transformTimes } from './instrument-transform.mjs'
 import { median, num, ratio, report } from './lib.mjs'
 
-/** Accesses per round in race mode (each loop step is 2); outside an iteration, OFF_FACTOR times more. */
-const N = Number(process.env.BENCH_N ?? 400_000)
-const OFF_FACTOR = 25
+/**
+ * Each round times CHUNKS short runs of a loop (about CHUNK_NS each, sized from the warm-up
+ * round) and keeps their median: on a loaded machine a run this short is seldom preempted,
+ * and the median drops those that were. The figure is the median of ROUNDS such rounds.
+ */
+const CHUNK_NS = Number(process.env.BENCH_CHUNK_NS ?? 250_000)
+const CHUNKS = 40
 const ROUNDS = 7
+/** Accesses of the warm-up round (each loop step is 2); outside an iteration, OFF_FACTOR times more. */
+const WARM_UP = 40_000
+const OFF_FACTOR = 25
 const TRANSFORM_ROUNDS = 5
 const GOAL_NS = 100
 const GOAL_OFF = 2
@@ -31,18 +39,36 @@ const hooks = globalThis[HOOKS_GLOBAL]
 const settings = { ...DEFAULT_SETTINGS, race: true }
 const stubVitest = {}
 
-function timeLoop(loop, value, accesses) {
+/**
+ * A variant's timer: its first call (the warm-up round) runs `warmUp` accesses in one go and
+ * sizes the chunks from it; each later call returns the median ns per access of CHUNKS chunks.
+ */
+function chunkedTimer(loop, warmUp) {
+  let chunk
+  return (value) => {
+    if (chunk === undefined) {
+      const ns = timeRun(loop, value, warmUp)
+      chunk = Math.max(2, 2 * Math.round(CHUNK_NS / ns / 2))
+      return ns
+    }
+    const times = []
+    for (let c = 0; c < CHUNKS; c++) times.push(timeRun(loop, value, chunk))
+    return median(times)
+  }
+}
+
+function timeRun(loop, value, accesses) {
   const start = process.hrtime.bigint()
   loop(value, accesses / 2)
   return Number(process.hrtime.bigint() - start) / accesses
 }
 
 /**
- * ns per access of `loop` run by the body of a fresh race-mode iteration (worker 0), on
+ * ns per access of `timer` run by the body of a fresh race-mode iteration (worker 0), on
  * make()'s value, tracked first when `track`. Checks that the hooks were on and, for an
  * instrumented loop, that its accesses reached the iteration's shadows.
  */
-async function inRaceIteration(loop, make, { track, instrumented }) {
+async function inRaceIteration(timer, make, { track, instrumented }) {
   let ns
   let on
   const outcome = await runIteration({
@@ -54,7 +80,7 @@ async function inRaceIteration(loop, make, { track, instrumented }) {
     body: (ctx) => {
       const value = track ? ctx.track(make(), 'bench') : make()
       on = hooks.on && ctx.raceMode
-      ns = timeLoop(loop, value, N)
+      ns = timer(value)
     },
   })
   if (outcome.error !== undefined) throw outcome.error
@@ -65,27 +91,29 @@ async function inRaceIteration(loop, make, { track, instrumented }) {
   return ns
 }
 
-function outsideIteration(loop, make) {
+function outsideIteration(timer, make) {
   if (hooks.on) throw new Error('bench: the access hooks are on outside any iteration')
-  return timeLoop(loop, make(), N * OFF_FACTOR)
+  return timer(make())
 }
 
 /** Every variant of `kind`, each on its own module copy: name → () => ns per access (one round). */
 async function variants(kind) {
   const { make, tracked } = KINDS[kind]
-  const v = {
-    raw: await loadLoop(kind, false),
-    rawOff: await loadLoop(kind, false),
-    instrumented: await loadLoop(kind, true),
-    instrumentedOff: await loadLoop(kind, true),
-    track: tracked ? await loadLoop(kind, false) : undefined,
+  const race = async (instrumented) => chunkedTimer(await loadLoop(kind, instrumented), WARM_UP)
+  const off = async (instrumented) => chunkedTimer(await loadLoop(kind, instrumented), WARM_UP * OFF_FACTOR)
+  const t = {
+    raw: await race(false),
+    instrumented: await race(true),
+    track: tracked ? await race(false) : undefined,
+    rawOff: await off(false),
+    instrumentedOff: await off(true),
   }
   return {
-    raw: () => inRaceIteration(v.raw, make, { track: false, instrumented: false }),
-    instrumented: () => inRaceIteration(v.instrumented, make, { track: false, instrumented: true }),
-    ...(v.track ? { track: () => inRaceIteration(v.track, make, { track: true, instrumented: false }) } : {}),
-    rawOff: () => outsideIteration(v.rawOff, make),
-    instrumentedOff: () => outsideIteration(v.instrumentedOff, make),
+    raw: () => inRaceIteration(t.raw, make, { track: false, instrumented: false }),
+    instrumented: () => inRaceIteration(t.instrumented, make, { track: false, instrumented: true }),
+    ...(t.track ? { track: () => inRaceIteration(t.track, make, { track: true, instrumented: false }) } : {}),
+    rawOff: () => outsideIteration(t.rawOff, make),
+    instrumentedOff: () => outsideIteration(t.instrumentedOff, make),
   }
 }
 
@@ -117,7 +145,7 @@ for (const kind of kinds) {
 }
 
 const t = await transformTimes(TRANSFORM_ROUNDS)
-const ms = Object.fromEntries(Object.entries(t.samples).map(([k, s]) => [k, median(s)]))
+const ms = t.msPerKLoc
 const viteBoth = ms.vite + ms.runner
 rows.push(
   { part, case: `transform, instrument() vs ${t.viteName}`, measured: `${num(ms.instrument)} ms/kLOC`, baseline: `${num(ms.vite)} ms/kLOC`, ratio: ratio(ms.instrument, ms.vite) },
@@ -134,9 +162,9 @@ report({
   rows,
   setup:
     `ns per access (each loop step one read + one write of one location), median of ${ROUNDS} interleaved rounds after a warm-up; ` +
-    `race mode: ${N.toLocaleString('en')} accesses per round in the body of a fresh race-mode iteration (worker 0, detector recording), ` +
-    `outside an iteration: ${(N * OFF_FACTOR).toLocaleString('en')} accesses per round with the hooks installed and off; ` +
-    `every variant a separate copy of the loop's module (own JIT feedback); transform: ms per 1,000 lines, median of ${TRANSFORM_ROUNDS} rounds after a warm-up, ` +
+    `a round: the median of ${CHUNKS} runs of about ${CHUNK_NS / 1000} µs each; ` +
+    `race mode: in the body of a fresh race-mode iteration per round (worker 0, detector recording), outside an iteration: with the hooks installed and off; ` +
+    `every variant a separate copy of the loop's module (own JIT feedback); transform: ms per 1,000 lines, per file the median of ${TRANSFORM_ROUNDS} rounds after a warm-up, ` +
     `${t.lines.toLocaleString('en')} lines of ${t.files.join(', ')}`,
   notes: [
     'instrumented: the loop as the plugin rewrites it (instrument(), mode full); raw: the same source as written; track(): the raw loop on ctx.track(value), in the same kind of iteration',
