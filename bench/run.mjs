@@ -3,7 +3,8 @@
 // each prints as JSON (--json), and prints them as one table, then the targets and whether
 // the figures of this run meet them. Every part also runs alone (node bench/<part>.mjs).
 // Needs a build (npm run bench builds first) and, for the example project's figures, the
-// example project installed (npm run demo).
+// example project installed (npm run demo). BENCH_PARTS=instrument,threads runs only those
+// parts (file names without .mjs), e.g. while working on one.
 import { spawnSync } from 'node:child_process'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -11,6 +12,7 @@ import { printReport } from './lib.mjs'
 
 const parts = [
   { file: 'track-access.mjs' },
+  { file: 'instrument.mjs' },
   { file: 'promise-hooks.mjs' },
   { file: 'memory.mjs', node: ['--expose-gc'] },
   { file: 'threads.mjs' },
@@ -19,9 +21,18 @@ const parts = [
   { file: 'detection.mjs' },
 ]
 
+const partName = (file) => file.replace(/\.mjs$/, '')
+const selected = (process.env.BENCH_PARTS ?? '').split(',').map((p) => partName(p.trim())).filter(Boolean)
+const only = selected.length > 0 ? selected : undefined
+const unknown = selected.filter((p) => !parts.some((x) => partName(x.file) === p))
+if (unknown.length > 0) {
+  process.stderr.write(`bench: BENCH_PARTS names no part ${unknown.join(', ')}; the parts are ${parts.map((x) => partName(x.file)).join(', ')}\n`)
+  process.exit(2)
+}
+
 const results = []
 let failed = false
-for (const { file, node = [] } of parts) {
+for (const { file, node = [] } of parts.filter((x) => only === undefined || only.includes(partName(x.file)))) {
   const start = performance.now()
   process.stderr.write(`bench: ${file} …\n`)
   const r = spawnSync(process.execPath, [...node, fileURLToPath(new URL(file, import.meta.url)), '--json'], {
