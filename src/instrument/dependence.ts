@@ -11,6 +11,7 @@ import type { Node } from './estree.js'
 import type { Binding, ScopeInfo } from './scope.js'
 import { children, patternNames } from './scope.js'
 import type { Site } from './sites.js'
+import { COLLECTION_METHODS } from './collection-methods.js'
 
 /** What the walk recorded about one write site. */
 export interface WriteFacts {
@@ -57,6 +58,22 @@ export function resolveDependences(sites: Site[], starts: readonly number[], wri
     readsIn(n, out)
     for (const b of localsIn(n)) for (const id of viaBinding(b)) out.add(id)
   }
+  // Whether a value comes, directly or through locals, from a call the transform cannot see
+  // into (a helper that reads the location and returns it): then the reads are not known here.
+  const callMemo = new Map<Binding, boolean>()
+  const fromCall = (n: Node): boolean => {
+    if (callsIn(n, scope)) return true
+    for (const b of localsIn(n)) {
+      let known = callMemo.get(b)
+      if (known === undefined) {
+        callMemo.set(b, false) // a cycle ends here
+        known = (defs.get(b) ?? []).some(fromCall)
+        callMemo.set(b, known)
+      }
+      if (known) return true
+    }
+    return false
+  }
 
   for (const w of writes) {
     const control = new Set<number>()
@@ -68,6 +85,8 @@ export function resolveDependences(sites: Site[], starts: readonly number[], wri
     control.delete(-1)
     sites[w.site]!.deps = [...out].sort((a, b) => a - b)
     sites[w.site]!.cdeps = [...control].sort((a, b) => a - b)
+    // The written value may come from a read inside a call: the worker's last read stands in.
+    if (w.value.some(fromCall)) sites[w.site]!.open = 1
   }
 }
 
@@ -105,4 +124,33 @@ function definitions(scope: ScopeInfo): Map<Binding, Node[]> {
   }
   visit(scope.module.node)
   return defs
+}
+
+const FUNCTION_NODES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression'])
+
+/**
+ * A call in `n` (nested functions aside) that may read the program's own state and return it:
+ * a method called on `this` or on a local object, or a function of this module. Built-in
+ * collection methods are recorded as reads themselves; calls of imports, globals and
+ * parameters are not followed (a log helper or a clock is not a read of the location).
+ */
+function callsIn(n: Node, scope: ScopeInfo): boolean {
+  if (FUNCTION_NODES.has(n.type)) return false
+  if (n.type === 'CallExpression') {
+    const c = n.callee
+    // `this.get()` is the class's own method; `this.cache.get(k)` a collection's.
+    if (c.type === 'MemberExpression' && c.object.type !== 'ThisExpression' && !c.computed && c.property.type === 'Identifier' && COLLECTION_METHODS.has(c.property.name)) {
+      // recorded as a read by the transform
+    } else if (ownCallee(c, scope)) return true
+  }
+  return children(n).some((child) => callsIn(child, scope))
+}
+
+function ownCallee(c: Node, scope: ScopeInfo): boolean {
+  let root: Node = c
+  while (root.type === 'MemberExpression') root = root.object
+  if (root.type === 'ThisExpression') return true
+  if (root.type !== 'Identifier') return false
+  const b = scope.refs.get(root)
+  return b !== undefined && b.kind !== 'import' && b.kind !== 'param'
 }

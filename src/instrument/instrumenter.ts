@@ -32,6 +32,8 @@ export interface TransformOptions {
   readonly commonjs?: boolean
   /** The original line of a (1-based) line and (0-based) column in `code`, where a source map knows it. */
   readonly originalLine?: (line: number, column: number) => number | undefined
+  /** The original (1-based) line and (0-based) column of a position in `code`, where a source map knows it. */
+  readonly originalPosition?: (line: number, column: number) => { readonly line: number; readonly column: number } | undefined
 }
 
 /** Per function (or the module, or a static block): its temporaries. */
@@ -145,8 +147,9 @@ export class Instrumenter {
   /** A new site; returns the code that names it at run time. */
   site(k: SiteKind, node: Node, extra: Partial<Site> = {}): string {
     const at = this.position(node.start)
-    const line = this.options.originalLine?.(at.line, at.col - 1) ?? at.line
-    const col = at.col
+    const mapped = this.options.originalPosition?.(at.line, at.col - 1)
+    const line = mapped?.line ?? this.options.originalLine?.(at.line, at.col - 1) ?? at.line
+    const col = mapped === undefined ? at.col : mapped.column + 1
     const acq = this.inWaitTest && (k === 'r' || k === 'c') ? { acq: 1 as const } : {}
     this.sites.push({ k, line, col, text: shorten(this.code.slice(node.start, node.end)), ...extra, ...acq })
     this.starts.push(node.start)

@@ -60,6 +60,12 @@ export function transformModule(ctx: InstrumentContext, self: TransformContext, 
   const file = fileOf(id)
   if (file === undefined || !ctx.accepts(file)) return undefined
   let trace: TraceMap | undefined | null
+  const originalPosition = (line: number, column: number): { line: number; column: number } | undefined => {
+    originalLine(line, column)
+    if (trace === null || trace === undefined) return undefined
+    const p = originalPositionFor(trace, { line, column })
+    return p.line === null || p.column === null ? undefined : { line: p.line, column: p.column }
+  }
   const originalLine = (line: number, column: number): number | undefined => {
     if (trace === undefined) {
       try {
@@ -71,7 +77,7 @@ export function transformModule(ctx: InstrumentContext, self: TransformContext, 
     return trace === null ? undefined : (originalPositionFor(trace, { line, column }).line ?? undefined)
   }
   try {
-    const out = instrument(code, { mode: ctx.mode, file: relative(ctx.root, file), originalLine })
+    const out = instrument(code, { mode: ctx.mode, file: relative(ctx.root, file), originalLine, originalPosition })
     return out === undefined ? undefined : { code: out.code, map: out.map }
   } catch (e) {
     if (!(e instanceof InstrumentParseError)) throw e

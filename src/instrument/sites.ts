@@ -43,6 +43,8 @@ export interface Site {
   deps?: number[]
   /** For writes: the read sites that decide whether the write runs (a subset of `deps`). */
   cdeps?: number[]
+  /** For writes: the value may come from a read inside a call: `deps` is not the whole story. */
+  open?: 1
   /** A read that ends a wait loop (`while (!ready) await …`): an edge from the writer. */
   acq?: 1
   /** An access of a shared binding (its owner is the binding's scope token). */

@@ -8,16 +8,12 @@ import type { Node } from './estree.js'
 import { HOOKS_GLOBAL as H } from './sites.js'
 import { children, patternNames, type Binding } from './scope.js'
 import { trivialValue, type Instrumenter } from './instrumenter.js'
+import { COLLECTION_METHODS } from './collection-methods.js'
+
+export { COLLECTION_METHODS }
 
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression'])
 
-/** Built-in methods dispatched on the receiver at run time (Map, Set, WeakMap, WeakSet, arrays, Object.keys …). */
-export const COLLECTION_METHODS: ReadonlySet<string> = new Set([
-  'get', 'set', 'has', 'delete', 'add', 'clear', 'forEach', 'keys', 'values', 'entries',
-  'push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin',
-  'includes', 'indexOf', 'lastIndexOf', 'find', 'findIndex', 'findLast', 'findLastIndex', 'some', 'every',
-  'map', 'filter', 'reduce', 'reduceRight', 'join', 'slice', 'at', 'concat', 'flat', 'flatMap', 'getOwnPropertyNames',
-])
 
 /** The key of a member as code: a string literal for `o.k`, `o["k"]`, `o[3]` and `this.#k`; undefined when computed. */
 function staticKey(m: Node): string | undefined {

@@ -78,7 +78,7 @@ function read(t: Target, loc: Location): void {
  * it runs (`if (m.size < cap) … m.set(k, v)`), never on a size read for a log line.
  */
 function write(t: Target, loc: Location, shapeStep = false): void {
-  t.run.accessWrite(t.worker, loc, shapeStep ? (t.site?.controlDeps ?? null) : t.site?.deps)
+  t.run.accessWrite(t.worker, loc, shapeStep ? (t.site?.controlDeps ?? null) : t.site?.deps, t.site)
 }
 
 /** A write of property `key`: adding a key also writes the shape, past an array's end its length. */
@@ -163,6 +163,9 @@ Object.assign(hooks, {
     const loc = prop(t, key as PropertyKey)
     if (t.site?.acq === true) t.run.accessReadAcquire(t.worker, loc, t.site)
     else read(t, loc)
+    // An array's length also names the next free slot: `const i = a.length; await …; a[i] = v`
+    // reads slot i before writing it.
+    if (t.shadow.kind === 'array' && key === 'length') read(t, prop(t, String((t.object as unknown[]).length)))
   },
   w(o: unknown, key: unknown, site: number) {
     if (!plainKey(key)) return

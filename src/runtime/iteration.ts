@@ -13,6 +13,7 @@ import { Tracker, type AccessSink } from './track.js'
 import { currentTurn } from './async-hooks.js'
 import { ObjectShadows } from './object-shadow.js'
 import type { RuntimeSite } from './site-table.js'
+import { resolve as resolvePath } from 'node:path'
 
 /** Thrown from the access that found the first race under halt_on_error: it ends the iteration. */
 export class RaceHalted extends Error {
@@ -108,21 +109,41 @@ export class IterationRun implements AccessSink {
     return (this.objectShadows ??= new ObjectShadows((label) => this.location(label)))
   }
 
+  /**
+   * The stack of an instrumented access, its frame in the instrumented file placed at the
+   * access itself: the hook call sits where the transform inserted it (after the value, for a
+   * write), which the source map attributes to a neighbouring position.
+   */
+  private siteStack(loc: Location, site: RuntimeSite | undefined): string | undefined {
+    const stack = this.stackFor(loc)
+    if (stack === undefined || site === undefined) return stack
+    const file = resolvePath(this.settings.root, site.file)
+    const lines = stack.split('\n')
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]!
+      const at = l.lastIndexOf(`${file}:`)
+      if (at < 0 || !/:\d+:\d+\)?$/.test(l)) continue
+      lines[i] = `${l.slice(0, at)}${file}:${site.line}:${site.col}${l.endsWith(')') ? ')' : ''}`
+      return lines.join('\n')
+    }
+    return stack
+  }
+
   /** An instrumented read by `worker` (the running worker of this iteration) at `site`. */
   accessRead(worker: number, loc: Location, site: RuntimeSite | undefined): void {
-    this.detector!.read(worker, loc, currentTurn(), this.stackFor(loc), false, site === undefined ? -1 : siteId(site))
+    this.detector!.read(worker, loc, currentTurn(), this.siteStack(loc, site), false, site === undefined ? -1 : siteId(site))
     if (this.halting) this.halt()
   }
 
   /** An instrumented read that ends a wait loop: it also orders the writer's store before what follows. */
   accessReadAcquire(worker: number, loc: Location, site: RuntimeSite): void {
-    this.detector!.readAcquire(worker, loc, currentTurn(), this.stackFor(loc), siteId(site))
+    this.detector!.readAcquire(worker, loc, currentTurn(), this.siteStack(loc, site), siteId(site))
     if (this.halting) this.halt()
   }
 
   /** An instrumented write; `dependsOn` as Detector.write takes it. */
-  accessWrite(worker: number, loc: Location, dependsOn: ReadonlySet<number> | null | undefined): void {
-    this.detector!.write(worker, loc, currentTurn(), this.stackFor(loc), false, dependsOn)
+  accessWrite(worker: number, loc: Location, dependsOn: ReadonlySet<number> | null | undefined, site?: RuntimeSite): void {
+    this.detector!.write(worker, loc, currentTurn(), this.siteStack(loc, site), false, dependsOn)
     if (this.halting) this.halt()
   }
 

@@ -12,6 +12,8 @@ export interface RuntimeSite {
   readonly k: SiteKind
   readonly file: string
   readonly line: number
+  /** 1-based column in the original file, where a source map knew it. */
+  readonly col: number
   readonly text: string
   readonly obj: string | undefined
   readonly where: string | undefined
@@ -36,10 +38,13 @@ export function registerSites(file: string, list: readonly Site[]): number {
       k: s.k,
       file,
       line: s.line,
+      col: s.col,
       text: s.text,
       obj: s.obj,
       where: s.where,
-      deps: s.deps === undefined ? undefined : new Set(s.deps.map((d) => d + base)),
+      // An open write (its value may come from a read inside a call) keeps today's rule: the
+      // worker's last read of the location stands in for what it depends on.
+      deps: s.deps === undefined || s.open === 1 ? undefined : new Set(s.deps.map((d) => d + base)),
       controlDeps: s.cdeps === undefined ? undefined : new Set(s.cdeps.map((d) => d + base)),
       acq: s.acq === 1,
       binding: s.b === 1,

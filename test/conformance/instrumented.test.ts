@@ -53,6 +53,14 @@ const CASES: Record<string, string> = {
     async function debit(id, pause) { const b = balances.get(id); await pause(); balances.set(id, b - 1) }
     out(async ({ fanOut, pause }) => { await fanOut(2, (i) => debit(i === 0 ? 'a' : 'b', pause)) })`,
 
+  // The read may sit in a helper whose result the write uses.
+  RaceReadInAHelper: `class Ledger { balances = new Map([['a', 10]]); get() { return this.balances.get('a') ?? 0 }
+      async debit(pause) { const before = this.get(); await pause(); this.balances.set('a', before - 1) } }
+    out(async ({ fanOut, pause }) => { const l = new Ledger(); await fanOut(2, () => l.debit(pause)) })`,
+  NoRaceBlindWriteFromAnImportedLikeCall: `const st = { n: 0 }
+    async function reset(pause, now) { void st.n; await pause(); st.n = now() }
+    out(async ({ fanOut, pause }) => { await fanOut(2, () => reset(pause, () => 0)) })`,
+
   // A blind write after a read that fed nothing is not a race.
   NoRaceBlindWriteAfterLogRead: `const st = { n: 0, log: [] }
     async function reset(pause) { st.log.push(String(st.n)); await pause(); st.n = 0 }
@@ -77,6 +85,10 @@ const CASES: Record<string, string> = {
   RaceSetHasThenAddSameMember: `const seen = new Set(); let dupes = 0
     async function once(k, pause) { if (!seen.has(k)) { await pause(); seen.add(k) } }
     out(async ({ fanOut, pause }) => { await fanOut(2, () => once('k', pause)) })`,
+
+  RaceSlotFromLength: `const results = []
+    async function put(v, pause) { const i = results.length; await pause(); results[i] = v }
+    out(async ({ fanOut, pause }) => { results.length = 0; await fanOut(2, (k) => put(k, pause)) })`,
 
   // A stale write after a re-check is still a lost update.
   RaceStaleWriteAfterRecheck: `const a = { balance: 100 }

@@ -11,12 +11,12 @@ it('npm run demo: racy variants report races, fixed variants pass, exit status 0
   // eslint-disable-next-line no-control-regex
   const out = `${r.stdout}\n${r.stderr}`.replace(/\u001b\[[0-9;]*m/g, '')
   expect(out).toContain('All 16 variants behaved as documented.')
-  expect(out).toContain('Write at svc.balances.get("merchant-1")')
-  expect(out).toContain('Write at cache.entries.get("user:1")')
-  expect(out).toContain('Write at holder.db')
-  expect(out).toContain('Read at config.current.host')
-  expect(out).toContain('Write at orders.loaded')
-  expect(out).toContain('Write at results.length')
+  expect(out).toContain('Write at RacyBalanceService.balances.get("merchant-1")')
+  expect(out).toContain('Write at RacyCache.entries.get("user:1")')
+  expect(out).toContain('Write at RacyConnectionHolder.db')
+  expect(out).toContain('RacyConfigStore.current.host')
+  expect(out).toContain('Write at RacyOrderCache.loaded')
+  expect(out).toContain('Write at results')
   // The flash sale's shared state is a database: its own invariant catches the racy purchase.
   expect(out).toMatch(/✓ racy: a flash sale never oversells +failed: AssertionError/)
   expect(out).toMatch(/✓ fixed \(optimistic locking with a version column\): a flash sale never oversells +passed/)

@@ -101,7 +101,7 @@ describe('reports', () => {
     expect(evicted).toContain('history 0 evicts')
     expect(evicted).toContain('Previous write at s.x by worker 1:\n  [failed to restore the stack]')
     expect(kept).toContain('history 1 keeps')
-    expect(kept).toContain('Previous write at s.x by worker 1:\n  history.test.ts:13:9')
+    expect(kept).toContain('Previous write at s.x by worker 1:\n  history.test.ts:14:9')
   })
 })
 
