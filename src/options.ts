@@ -161,7 +161,8 @@ export function parseSeed(value: unknown): number | undefined {
   return Number.isSafeInteger(n) && n <= 0xffffffff ? n : undefined
 }
 
-const KNOWN: Record<keyof RaceOptions, true> = {
+/** Every race option (checked complete by the compiler); `instrument` is the plugin's alone. */
+export const KNOWN: Readonly<Record<keyof RaceOptions, true>> = {
   iterations: true,
   seed: true,
   timeout: true,

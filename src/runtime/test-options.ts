@@ -5,7 +5,7 @@
  * that vitest-race passes on to Vitest. Any other key is an error that names it.
  */
 import type { TestOptions } from 'vitest'
-import { failOption, integerInRange, type OptionSource, type RaceOptions } from '../options.js'
+import { failOption, integerInRange, KNOWN, type OptionSource, type RaceOptions } from '../options.js'
 
 /** Vitest's own test options that a concurrentTest accepts beside the race options. */
 export type VitestTestOptions = Pick<TestOptions, 'retry' | 'repeats'>
@@ -22,22 +22,8 @@ export type ConcurrentTestOptions = TestRaceOptions & VitestTestOptions
 /** The race options a test may set: all but the plugin's own `instrument`. */
 export type TestRaceOptions = Omit<RaceOptions, 'instrument'>
 
-/** Every race option, checked complete by the compiler. */
-const RACE_KEYS: Record<keyof TestRaceOptions, true> = {
-  iterations: true,
-  seed: true,
-  timeout: true,
-  historySize: true,
-  semantics: true,
-  strategy: true,
-  depth: true,
-  maxInterleavings: true,
-  path: true,
-  halt: true,
-  exitcode: true,
-  logPath: true,
-  stripPathPrefix: true,
-}
+/** The race options a test may set: every one but the plugin's `instrument`. */
+const RACE_KEYS: Readonly<Record<string, true>> = Object.fromEntries(Object.keys(KNOWN).filter((k) => k !== 'instrument').map((k) => [k, true]))
 const VITEST_KEYS: Record<keyof VitestTestOptions, true> = { retry: true, repeats: true }
 
 /** The options object split: what vitest-race resolves, and what goes to Vitest's `test()`. */
