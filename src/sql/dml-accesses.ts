@@ -51,10 +51,24 @@ function predicate(table: string, columns: readonly string[] | undefined): Predi
   return columns === undefined ? { table, predicate: true } : { table, predicate: true, columns }
 }
 
-/** Predicate reads of every table the tree mentions besides the target, and writes of nested DML. */
-function otherTables(tree: unknown, skip: ReadonlySet<unknown>, cteNames: ReadonlySet<string>): { reads: SqlLocation[]; writes: SqlLocation[] } {
-  const { read, written } = tablesIn(tree, skip, cteNames)
-  return { reads: read.map((table) => predicate(table, undefined)), writes: written.map((table) => predicate(table, undefined)) }
+interface OtherTables {
+  readonly reads: readonly SqlLocation[]
+  readonly writes: readonly SqlLocation[]
+}
+/** Per statement node (trees are cached by text): its other tables do not depend on the parameters. */
+const otherTablesCache = new WeakMap<PgNode, OtherTables>()
+
+/**
+ * Predicate reads of every table the parts of `statement` mention besides the target, and
+ * writes of nested DML; computed once per cached tree.
+ */
+function otherTables(statement: PgNode, parts: unknown, skip: ReadonlySet<unknown>): OtherTables {
+  const cached = otherTablesCache.get(statement)
+  if (cached !== undefined) return cached
+  const { read, written } = tablesIn(parts, skip, cteNamesOf(statement))
+  const found = { reads: read.map((table) => predicate(table, undefined)), writes: written.map((table) => predicate(table, undefined)) }
+  otherTablesCache.set(statement, found)
+  return found
 }
 
 function union(...lists: readonly (readonly string[])[]): string[] {
@@ -90,8 +104,8 @@ export function selectAccesses(select: PgNode, params: readonly unknown[], keys:
   const cteNames = cteNamesOf(select)
   const simple = single !== undefined && single[0] === 'RangeVar' && select['op'] === 'SETOP_NONE' && !cteNames.has(tableName(single[1]))
   if (!simple) {
-    const { reads, writes } = otherTables(select, new Set(), cteNames)
-    return { reads, writes, compareAndSwap: [], ...(lock === undefined ? {} : { lock }) }
+    const { reads, writes } = otherTables(select, select, new Set())
+    return { reads: [...reads], writes: [...writes], compareAndSwap: [], ...(lock === undefined ? {} : { lock }) }
   }
   const target = single[1]
   const table = tableName(target)
@@ -104,7 +118,7 @@ export function selectAccesses(select: PgNode, params: readonly unknown[], keys:
     columnsIn(select['havingClause'], names),
     columnsIn(select['sortClause'], names),
   )
-  const others = otherTables(select, new Set([target]), cteNames)
+  const others = otherTables(select, select, new Set([target]))
   return {
     reads: [...targetReads(table, named, selected, where.columns), ...others.reads],
     writes: others.writes,
@@ -123,7 +137,7 @@ export function updateAccesses(update: PgNode, params: readonly unknown[], keys:
   const setTargets = list(update, 'targetList').map((item) => unwrap(item)?.[1] ?? {})
   const written = union(setTargets.map((item) => String(item['name'])))
   const readInSet = columnsIn(setTargets.map((item) => item['val']), names)
-  const others = otherTables([update['fromClause'], update['whereClause'], setTargets, update['withClause']], new Set(), cteNamesOf(update))
+  const others = otherTables(update, [update['fromClause'], update['whereClause'], update['targetList'], update['withClause']], new Set())
   const compared = named === undefined ? [] : where.columns.filter((column) => !named.keyColumns.includes(column))
   const reads = readInSet.length + compared.length > 0 || named === undefined ? targetReads(table, named, readInSet, where.columns) : []
   return {
@@ -140,7 +154,7 @@ export function deleteAccesses(del: PgNode, params: readonly unknown[], keys: Sc
   const names = namesOf(target)
   const where = whereFacts(del['whereClause'], names, params)
   const named = rowsNamed(table, where.equalities, keys)
-  const others = otherTables([del['usingClause'], del['whereClause'], del['withClause']], new Set(), cteNamesOf(del))
+  const others = otherTables(del, [del['usingClause'], del['whereClause'], del['withClause']], new Set())
   const compared = named === undefined ? [] : where.columns.filter((column) => !named.keyColumns.includes(column))
   const reads = named === undefined || compared.length > 0 ? targetReads(table, named, [], where.columns) : []
   const writes: SqlLocation[] =
@@ -200,7 +214,7 @@ export function insertAccesses(insert: PgNode, params: readonly unknown[], keys:
     }
   }
   writes.push({ table, predicate: true, rowSet: true })
-  const others = otherTables(valuesLists.length > 0 ? [valuesLists, insert['withClause']] : [source, insert['withClause']], new Set(), cteNamesOf(insert))
+  const others = otherTables(insert, valuesLists.length > 0 ? [valuesLists, insert['withClause']] : [source, insert['withClause']], new Set())
   return {
     reads: [...reads, ...others.reads],
     writes: [...writes, ...others.writes],

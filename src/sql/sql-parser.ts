@@ -40,6 +40,7 @@ const cache = new Map<string, ParsedSql>()
 /** Empties the parse cache (benchmarks measure a miss with it). */
 export function clearSqlParseCache(): void {
   cache.clear()
+  collapsed.clear()
 }
 
 /** The parse tree of `sql`, from the cache when this text was parsed before. */
@@ -108,25 +109,25 @@ export function showParameter(value: unknown): string {
  *   is `UPDATE items SET stock = $1 WHERE id = $2 ($1=4, $2='sku-1')`
  */
 export function normalizeStatement(sql: string, params: readonly unknown[]): string {
-  let out = ''
-  let quoteChar: string | undefined
-  let pendingSpace = false
-  for (const ch of sql) {
-    if (quoteChar !== undefined) {
-      out += ch
-      if (ch === quoteChar) quoteChar = undefined
-      continue
-    }
-    if (/\s/.test(ch)) {
-      pendingSpace = out.length > 0
-      continue
-    }
-    if (pendingSpace) out += ' '
-    pendingSpace = false
-    if (ch === "'" || ch === '"') quoteChar = ch
-    out += ch
-  }
-  out = out.replace(/\s*;$/, '')
-  if (params.length === 0) return out
-  return `${out} (${params.map((value, i) => `$${i + 1}=${showParameter(value)}`).join(', ')})`
+  const text = collapseWhitespace(sql)
+  if (params.length === 0) return text
+  return `${text} (${params.map((value, i) => `$${i + 1}=${showParameter(value)}`).join(', ')})`
+}
+
+const collapsed = new Map<string, string>()
+
+/** Whitespace runs outside quotes → one space, trimmed, a trailing `;` dropped; cached by text. */
+function collapseWhitespace(sql: string): string {
+  const hit = collapsed.get(sql)
+  if (hit !== undefined) return hit
+  // Even-indexed pieces are outside quotes, odd-indexed ones are quoted text (kept as written).
+  const pieces = sql.split(/('(?:[^']|'')*'|"(?:[^"]|"")*")/)
+  const text = pieces
+    .map((piece, i) => (i % 2 === 1 ? piece : piece.replace(/\s+/g, ' ')))
+    .join('')
+    .trim()
+    .replace(/\s*;$/, '')
+  if (collapsed.size >= SQL_PARSE_CACHE_LIMIT) collapsed.clear()
+  collapsed.set(sql, text)
+  return text
 }
