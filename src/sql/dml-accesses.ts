@@ -140,9 +140,12 @@ export function updateAccesses(update: PgNode, params: readonly unknown[], keys:
   const others = otherTables(update, [update['fromClause'], update['whereClause'], update['targetList'], update['withClause']], new Set())
   const compared = named === undefined ? [] : where.columns.filter((column) => !named.keyColumns.includes(column))
   const reads = readInSet.length + compared.length > 0 || named === undefined ? targetReads(table, named, readInSet, where.columns) : []
+  // Changing a key moves the row: the row named by the old key goes, one named by the new comes.
+  const movesRow = keysOf(table, keys).some((key) => key.some((column) => written.includes(column)))
+  const targetWrites = named === undefined ? [predicate(table, written)] : rowLocations(table, named.rows, movesRow ? ['*'] : written)
   return {
     reads: [...reads, ...others.reads],
-    writes: [...(named === undefined ? [predicate(table, written)] : rowLocations(table, named.rows, written)), ...others.writes],
+    writes: [...targetWrites, ...(movesRow ? [{ table, predicate: true, rowSet: true } as const] : []), ...others.writes],
     compareAndSwap: compared,
   }
 }

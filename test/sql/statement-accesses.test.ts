@@ -98,6 +98,12 @@ describe('predicate locations', () => {
     expect(conflicts(parsed("SELECT stock FROM items WHERE id = 'a'"), parsed("INSERT INTO items (id, stock) VALUES ('b', 1)"))).toBe(false)
   })
 
+  test('an UPDATE of a key column moves the row: the whole old row and the row set are written', () => {
+    const rename = parsed("UPDATE members SET email = $1 WHERE id = 'm1'", ['new@x'])
+    expect(ids(rename.writes)).toEqual(["members[id='m1'].*", 'members[+/-]'])
+    expect(conflicts(rename, parsed('SELECT count(*) FROM members WHERE email LIKE $1', ['%@x']))).toBe(true)
+  })
+
   test('an UPDATE through a predicate writes the column of every row', () => {
     const update = parsed("UPDATE items SET stock = 0 WHERE category = 'x'")
     expect(ids(update.writes)).toEqual(['items[*](stock)'])
