@@ -127,6 +127,22 @@ function conjuncts(where: unknown): unknown[] {
   return where === undefined ? [] : [where]
 }
 
+function allConstant(column: string, values: readonly (string | undefined)[]): [string, string[]] | undefined {
+  return values.length === 0 || values.includes(undefined) ? undefined : [column, values as string[]]
+}
+
+/** The values of `= ANY($1)` (an array parameter) or `= ANY(ARRAY[…])`; `[undefined]` when unknown. */
+function anyValues(node: unknown, params: readonly unknown[]): (string | undefined)[] {
+  const wrapped = unwrap(node)
+  if (wrapped?.[0] === 'TypeCast') return anyValues(wrapped[1]['arg'], params)
+  if (wrapped?.[0] === 'A_ArrayExpr') return list(wrapped[1], 'elements').map((item) => constantText(item, params))
+  if (wrapped?.[0] === 'ParamRef') {
+    const value = params[Number(wrapped[1]['number']) - 1]
+    if (Array.isArray(value)) return value.map(parameterText)
+  }
+  return [undefined]
+}
+
 function equality(term: unknown, target: ReadonlySet<string>, params: readonly unknown[]): [string, string[]] | undefined {
   const wrapped = unwrap(term)
   if (wrapped === undefined || wrapped[0] !== 'A_Expr') return undefined
@@ -145,10 +161,8 @@ function equality(term: unknown, target: ReadonlySet<string>, params: readonly u
       const value = constantText(valueSide, params)
       return value === undefined ? undefined : [column, [value]]
     }
-    if (expr['kind'] === 'AEXPR_IN') {
-      const values = list(unwrap(valueSide)?.[1], 'items').map((item) => constantText(item, params))
-      return values.length === 0 || values.includes(undefined) ? undefined : [column, values as string[]]
-    }
+    if (expr['kind'] === 'AEXPR_IN') return allConstant(column, list(unwrap(valueSide)?.[1], 'items').map((item) => constantText(item, params)))
+    if (expr['kind'] === 'AEXPR_OP_ANY' && columnSide === expr['lexpr']) return allConstant(column, anyValues(valueSide, params))
   }
   return undefined
 }

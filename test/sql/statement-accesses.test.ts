@@ -59,6 +59,9 @@ describe('row locations from key equalities', () => {
     expect(ids(parsed('SELECT qty FROM order_lines WHERE line = 2 AND order_id = $1', [9]).reads)).toEqual(["order_lines[line='2',order_id='9'].qty"])
     expect(ids(parsed('SELECT name FROM members WHERE email = $1', ['a@x']).reads)).toEqual(["members[email='a@x'].name"])
     expect(ids(parsed('SELECT stock FROM items WHERE id IN ($1, $2)', ['a', 'b']).reads)).toEqual(["items[id='a'].stock", "items[id='b'].stock"])
+    expect(ids(parsed('SELECT stock FROM items WHERE id = ANY($1)', [['a', 'b']]).reads)).toEqual(["items[id='a'].stock", "items[id='b'].stock"])
+    expect(ids(parsed("SELECT stock FROM items WHERE id = ANY(ARRAY['a'])").reads)).toEqual(["items[id='a'].stock"])
+    expect(ids(parsed('SELECT stock FROM items WHERE id = ANY($1)', ['not an array']).reads)).toEqual(['items[*](id,stock)'])
   })
 
   test('an existence check reads the key column of the row; an INSERT of that row conflicts with it', () => {
