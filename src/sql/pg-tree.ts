@@ -184,11 +184,17 @@ export function whereFacts(where: unknown, target: ReadonlySet<string>, params: 
   return { equalities, columns: columnsIn(where, target) }
 }
 
+/** The tables a tree reads and those a nested statement in it writes, in order of appearance. */
+export interface TablesFound {
+  readonly read: string[]
+  readonly written: string[]
+}
+
 /**
  * Every table a tree reads (`RangeVar`s, without CTE names) and every table a nested
  * `INSERT`/`UPDATE`/`DELETE` writes (a data-modifying CTE), except the nodes in `skip`.
  */
-export function tablesIn(node: unknown, skip: ReadonlySet<unknown>, cteNames: ReadonlySet<string>, found = { read: [] as string[], written: [] as string[] }) {
+export function tablesIn(node: unknown, skip: ReadonlySet<unknown>, cteNames: ReadonlySet<string>, found: TablesFound = { read: [], written: [] }): TablesFound {
   if (node === null || typeof node !== 'object' || skip.has(node)) return found
   if (Array.isArray(node)) {
     for (const item of node) tablesIn(item, skip, cteNames, found)

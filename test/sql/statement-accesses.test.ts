@@ -24,6 +24,24 @@ function conflicts(a: StatementAccesses, b: StatementAccesses): boolean {
   return meet(a.writes, b.reads) || meet(a.reads, b.writes) || meet(a.writes, b.writes)
 }
 
+/** Race-relevant pairs as data: [first statement, its params, second statement, its params, whether they touch one location]. */
+const pairs: [string, unknown[], string, unknown[], boolean][] = [
+  ['SELECT stock FROM items WHERE id = $1', ['sku-1'], 'UPDATE items SET stock = $1 WHERE id = $2', [4, 'sku-1'], true],
+  ['SELECT stock FROM items WHERE id = $1', ['sku-1'], 'UPDATE items SET stock = $1 WHERE id = $2', [4, 'sku-2'], false],
+  ['SELECT stock FROM items WHERE id = $1 FOR UPDATE', ['sku-1'], 'UPDATE items SET stock = $1 WHERE id = $2', [4, 'sku-1'], true],
+  ['SELECT stock, version FROM items WHERE id = $1', ['sku-1'], 'UPDATE items SET stock = $1, version = version + 1 WHERE id = $2 AND version = $3', [4, 'sku-1', 7], true],
+  ['UPDATE items SET stock = stock - 1 WHERE id = $1 AND stock > 0', ['sku-1'], 'UPDATE items SET stock = stock - 1 WHERE id = $1 AND stock > 0', ['sku-1'], true],
+  ["SELECT count(*) FROM members WHERE role = 'owner'", [], "INSERT INTO members (id, email, role) VALUES ($1, $2, 'owner')", ['m2', 'b@x'], true],
+  ["SELECT count(*) FROM members WHERE role = 'owner'", [], "INSERT INTO items (id, stock) VALUES ($1, 1)", ['sku-9'], false],
+  ['SELECT 1 FROM counters WHERE name = $1', ['hits'], 'INSERT INTO counters (name, n) VALUES ($1, 1) ON CONFLICT (name) DO NOTHING', ['hits'], true],
+  ['DELETE FROM items WHERE id = $1', ['sku-1'], 'SELECT stock FROM items WHERE id = $1', ['sku-1'], true],
+  ['DELETE FROM items WHERE id = $1', ['sku-1'], 'SELECT stock FROM items WHERE id = $1', ['sku-2'], false],
+]
+
+test.each(pairs)('%s %j / %s %j touch one location: %s', (first, firstParams, second, secondParams, expected) => {
+  expect(conflicts(parsed(first, firstParams), parsed(second, secondParams))).toBe(expected)
+})
+
 describe('row locations from key equalities', () => {
   test("the seed's flash sale: SELECT stock then UPDATE stock name the same row location", () => {
     const read = parsed('SELECT stock FROM items WHERE id = $1', ['sku-1'])
