@@ -35,7 +35,7 @@ describe('the Vitest test API of concurrentTest, in race mode', () => {
   it('.for names each case as Vitest does (%i, $prop) and gives the body the case', () => {
     expect(r.output).toMatch(/✓ for\.test\.ts > 2 workers count up/)
     expect(r.output).toMatch(/✓ for\.test\.ts > 3 workers count up/)
-    expect(r.output).toMatch(/✓ for\.test\.ts > 'alice' debits 2 times/)
+    expect(r.output).toMatch(/✓ for\.test\.ts > '?alice'? debits 2 times/) // Vitest 5 prints $name without quotes
   })
 
   it('.extend: the fixture is in the context and built once per test, torn down after it', () => {

@@ -6,6 +6,18 @@ import { describe, expect, it } from 'vitest'
 import { createVitest } from 'vitest/node'
 import { FIXTURES, reportCount, runBin, runVitest } from './run-vitest.js'
 
+
+/**
+ * What a machine-readable reporter wrote: stdout itself, or, where Vitest 5 writes the report
+ * to a file by default and says so on stdout ("JSON report written to …"), that file.
+ */
+function machineReport(stdout: string): string {
+  const written = /report written to (.+)$/m.exec(stdout)
+  if (written === null) return stdout
+  expect(stdout.trim().split('\n')).toHaveLength(1)
+  return readFileSync(written[1]!.trim(), 'utf8')
+}
+
 describe('switching race mode on', () => {
   it('npx vitest-race runs Vitest with race mode on, passing every other argument and reporting the summary', () => {
     const r = runBin('errors', ['run', 'two-races'])
@@ -159,7 +171,7 @@ describe('--race-seed and --race-path', () => {
 describe('machine-readable reporters on stdout', () => {
   it('--reporter=json: stdout stays one JSON document; the summary goes to stderr; the exit code is 66', () => {
     const r = runBin('errors', ['run', 'two-races', '--reporter=json'])
-    const json = JSON.parse(r.stdout) as { numFailedTests: number; testResults: { assertionResults: { failureMessages: string[] }[] }[] }
+    const json = JSON.parse(machineReport(r.stdout)) as { numFailedTests: number; testResults: { assertionResults: { failureMessages: string[] }[] }[] }
     expect(json.numFailedTests).toBe(1)
     expect(json.testResults[0]!.assertionResults[0]!.failureMessages[0]).toContain('WARNING: DATA RACE')
     expect(r.stdout).not.toContain('Found 2 data race(s)')
@@ -169,7 +181,7 @@ describe('machine-readable reporters on stdout', () => {
 
   it('--reporter=junit: stdout stays one XML document, with GitHub annotations on in CI', () => {
     const r = runBin('errors', ['run', 'two-races', '--reporter=junit'], { GITHUB_ACTIONS: 'true' })
-    const xml = r.stdout.trim()
+    const xml = machineReport(r.stdout).trim()
     expect(xml.startsWith('<?xml')).toBe(true)
     expect(xml.endsWith('</testsuites>')).toBe(true)
     expect(xml.split('<?xml')).toHaveLength(2)
