@@ -415,8 +415,8 @@ function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: 
   return { promise, resolve, reject }
 }
 
-/** Index of the first element of sorted `list` not below `value`. */
-function lowerBound(list: readonly number[], value: number): number {
+/** Index of the first element of sorted `list` not below `value` (binary search). */
+export function lowerBound(list: readonly number[], value: number): number {
   let lo = 0
   let hi = list.length
   while (lo < hi) {

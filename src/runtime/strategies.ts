@@ -3,7 +3,7 @@
  * forced by the exhaustive search, into picks; the scheduler calls `pick` once per step.
  */
 import { Random } from './random.js'
-import type { Strategy } from './scheduler.js'
+import { lowerBound, type Strategy } from './scheduler.js'
 
 /**
  * A schedule as data. `decisions`: one number per step; 0 continues the worker that ran
@@ -32,21 +32,10 @@ export class DecisionStrategy implements Strategy {
     this.widths[this.widths.length] = pending.length
     const k = d % pending.length
     if (last === undefined) return pending[k]!
-    return k === 0 ? last : pending[k - 1 < indexIn(pending, last) ? k - 1 : k]!
+    return k === 0 ? last : pending[k - 1 < lowerBound(pending, last) ? k - 1 : k]!
   }
 }
 
-/** The index of `w` in ascending `list` (binary search). */
-function indexIn(list: readonly number[], w: number): number {
-  let lo = 0
-  let hi = list.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (list[mid]! < w) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
 
 /** PCT: the highest-priority waiting worker goes; at each change point the one that went drops. */
 export class PctStrategy implements Strategy {
