@@ -6,11 +6,9 @@
  */
 import type { Node } from './estree.js'
 import { HOOKS_GLOBAL as H } from './sites.js'
-import { children, patternNames, type Binding } from './scope.js'
+import { children, type Binding } from './scope.js'
 import { trivialValue, type Instrumenter } from './instrumenter.js'
 import { COLLECTION_METHODS } from './collection-methods.js'
-
-export { COLLECTION_METHODS }
 
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression'])
 
@@ -460,4 +458,3 @@ function awaitPoint(ins: Instrumenter, argument: Node, node: Node, kind: 'aw' | 
   ins.s.prependLeft(argument.end, `, ${H}.sched ? ${H}.${kind}(${t}, ${site}) : ${t})`)
 }
 
-export { patternNames }
