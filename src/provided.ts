@@ -14,6 +14,8 @@ export const META_KEY = 'vitest-race'
 /** What a test that found races leaves in its task meta for the reporter. */
 export interface RaceMeta {
   readonly races: readonly RaceReport[]
+  /** Races that a suppression (the `suppressions` option, an ignore comment) silenced: counted, not reported. */
+  readonly suppressed?: number
 }
 
 declare module 'vitest' {

@@ -101,15 +101,20 @@ export class RaceReporter implements Reporter {
   onTestRunEnd(testModules: readonly TestModule[]): void {
     this.stopProgress()
     const found: FoundRace[] = []
+    let suppressed = 0
     for (const module of testModules) {
       for (const test of module.children.allTests()) {
         const meta = (test.meta() as Record<string, unknown>)[META_KEY] as RaceMeta | undefined
         for (const report of meta?.races ?? []) found.push({ test: test.fullName, report })
+        suppressed += meta?.suppressed ?? 0
       }
     }
-    if (found.length === 0) return
     const prefix = this.settings.stripPathPrefix ?? this.settings.root
-    this.log(formatSummary(found, prefix, terminalPaint).join('\n'))
+    if (found.length === 0) {
+      if (suppressed > 0) this.log(formatSummary(found, prefix, terminalPaint, suppressed).join('\n'))
+      return
+    }
+    this.log(formatSummary(found, prefix, terminalPaint, suppressed).join('\n'))
     if (process.env.GITHUB_ACTIONS === 'true') this.annotate(found)
     if (this.settings.logPath !== undefined) {
       const text = found.map(({ report }) => `${SEPARATOR}\n${formatRace(report, { stripPathPrefix: prefix })}\n${SEPARATOR}\n`).join('')

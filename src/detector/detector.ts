@@ -3,7 +3,7 @@
  * function of the events it is fed (fork, join, acquire, release, point, read, write);
  * it imports nothing from Node or Vitest, so the thread trace merge can reuse it.
  */
-import { copyOf, covers, EMPTY_CLOCK, joinClocks, joinInto, withComponent, type VectorClock } from './vector-clock.js'
+import { clockOf, copyOf, covers, EMPTY_CLOCK, joinClocks, joinInto, withComponent, type VectorClock } from './vector-clock.js'
 import { Access, dropRead, entryOf, Location, putEntry, putRead, readAt, type AccessRecord, type PointRecord, type SpanRecord } from './shadow.js'
 import { historyCapacity, isEvicted } from './history.js'
 import { atomicityViolations, strictConflicts } from './rules.js'
@@ -31,6 +31,8 @@ export class SyncClock {
 class WorkerState {
   /** Own clock component; bumped after every release. */
   clock = 1
+  /** Accesses numbered up to this one belong to an earlier task that had this id (a reused id). */
+  startSeq = 0
   /**
    * A snapshot published the current clock: bump it before the next access. Lazy, so that a
    * run of promise resolutions with no access in between (an await loop) shares one clock
@@ -149,6 +151,30 @@ export class Detector {
     return id
   }
 
+  /**
+   * A new task that starts from `origin` (its parent's snapshot at the fork: a call left in
+   * flight, a timer's registration): everything the parent did before it happens-before the
+   * task's first event. With `reuse`, an id whose earlier task finished and whose end `origin`
+   * already knows continues with the new task (DESIGN §4b: joined tasks share an entry), so a
+   * test that starts thousands of tasks one batch after another keeps its clocks short.
+   */
+  forkFrom(origin: ClockSnapshot, reuse?: () => number | undefined): number {
+    const base = withComponent(origin.vc, origin.worker, origin.clock)
+    const reused = reuse?.()
+    if (reused !== undefined) {
+      const old = this.workers[reused]!
+      // The old task's end is known to the origin, so its component continues past it.
+      const w = new WorkerState(reused, base)
+      w.clock = Math.max(old.clock, clockOf(base, reused)) + 1
+      w.seq = w.startSeq = old.seq
+      this.workers[reused] = w
+      return reused
+    }
+    const id = this.workers.length
+    this.workers[id] = new WorkerState(id, base)
+    return id
+  }
+
   /** `parent` joined `child`: everything `child` did happens-before what `parent` does next. */
   join(parent: number, child: number): void {
     const c = this.workers[child]!
@@ -198,9 +224,11 @@ export class Detector {
     const seq = ++w.seq
     if (this.strict) site = -1
     const prev = readAt(loc.reads, worker, site)
+    // A read of the earlier task that had this id never stands in for this one's.
+    if (prev !== undefined && prev.seq <= w.startSeq) prev.live = false
     // Fast path: a live read in the same turn with the same knowledge; the new one changes nothing
     // (no other worker can run inside a turn).
-    if (prev !== undefined && prev.live && prev.turn === turn && prev.vc === w.vc && prev.clock === w.clock && prev.atomic === atomic && stack === undefined) return
+    if (prev !== undefined && prev.live && prev.turn === turn && prev.vc === w.vc && prev.clock === w.clock && prev.atomic === atomic && (stack === undefined || stack === prev.stack)) return
     if (this.strict) {
       const rec = this.record(w, 'read', seq, turn, stack, atomic)
       for (const other of strictConflicts(loc.writes, rec)) this.report('strict', loc, rec, other, undefined)
@@ -249,9 +277,9 @@ export class Detector {
     const stale = read !== undefined && read.turn !== turn
     // Fast path: this worker wrote last, in this turn, knowing the same, and closes no span:
     // every check would give the answer it gave then.
-    if (!stale && loc.lastWriter === worker && stack === undefined) {
+    if (!stale && loc.lastWriter === worker) {
       const last = entryOf(loc.writes, worker)!
-      if (!last.pinned && last.turn === turn && last.vc === w.vc && last.clock === w.clock && last.atomic === atomic) {
+      if (!last.pinned && last.turn === turn && last.vc === w.vc && last.clock === w.clock && last.atomic === atomic && (stack === undefined || stack === last.stack)) {
         last.seq = seq
         this.endReads(loc, worker)
         return
@@ -288,9 +316,10 @@ export class Detector {
   private spanRead(loc: Location, worker: number, dependsOn: ReadonlySet<number> | undefined): Access | undefined {
     let found: Access | undefined
     const reads = loc.reads
+    const startSeq = this.workers[worker]!.startSeq
     for (let i = 0; i < reads.length; i++) {
       const r = reads[i]!
-      if (r.worker !== worker || !r.live) continue
+      if (r.worker !== worker || !r.live || r.seq <= startSeq) continue
       if (dependsOn === undefined) {
         if (found === undefined || r.seq > found.seq) found = r
       } else if (dependsOn.has(r.site) && (found === undefined || r.seq < found.seq)) found = r

@@ -34,12 +34,16 @@ export interface TransformOptions {
   readonly originalLine?: (line: number, column: number) => number | undefined
   /** The original (1-based) line and (0-based) column of a position in `code`, where a source map knows it. */
   readonly originalPosition?: (line: number, column: number) => { readonly line: number; readonly column: number } | undefined
+  /** Original lines under a `// vitest-race-ignore-next-line` comment, with the reasons (found in the original source). */
+  readonly ignoredLines?: readonly (readonly [number, string])[]
 }
 
 /** Per function (or the module, or a static block): its temporaries. */
 export interface FnCtx {
   readonly node: Node
   temps: number
+  /** The function's name as a stack frame gives it (`BalanceService.debit`, `debit`), where the code says. */
+  readonly name?: string
 }
 
 /** Where declarations go at the start of a block: after `{` and any directive prologue. */
@@ -107,6 +111,10 @@ export class Instrumenter {
   control: Node[] = []
   /** Visiting the test of a loop whose body awaits: its reads end a wait loop. */
   inWaitTest = false
+  /** Operands of `await` (unparenthesised): calls awaited at once start no task. */
+  readonly awaited = new Set<Node>()
+  /** Calls that are elements of `Promise.all([…])` and the like: how their tasks are named. */
+  readonly taskNames = new Map<Node, string>()
   /** The class whose methods are being visited: `this` is named after it. */
   className: string | undefined = undefined
   /** Module-level declarations for the prelude (tokens of module bindings). */
@@ -151,7 +159,8 @@ export class Instrumenter {
     const line = mapped?.line ?? this.options.originalLine?.(at.line, at.col - 1) ?? at.line
     const col = mapped === undefined ? at.col : mapped.column + 1
     const acq = this.inWaitTest && (k === 'r' || k === 'c') ? { acq: 1 as const } : {}
-    this.sites.push({ k, line, col, text: shorten(this.code.slice(node.start, node.end)), ...extra, ...acq })
+    const fn = this.fn.name === undefined ? {} : { fn: this.fn.name }
+    this.sites.push({ k, line, col, text: shorten(this.code.slice(node.start, node.end)), ...fn, ...extra, ...acq })
     this.starts.push(node.start)
     return `__vm+${this.sites.length - 1}`
   }
@@ -217,14 +226,14 @@ export class Instrumenter {
   }
 
   /** Run `visit` inside a new function context, then declare its temporaries and tokens. */
-  withFn(node: Node, visit: () => void): void {
+  withFn(node: Node, visit: () => void, name?: string): void {
     // An expression-bodied arrow becomes a block that returns the expression (its `=>` is
     // rewritten when the function is done, once its declarations are known).
     if (node.type === 'ArrowFunctionExpression' && node.body.type !== 'BlockStatement') this.s.prependLeft(node.body.end, ') }')
     const outer = this.fn
     const outerControl = this.control
     const outerWait = this.inWaitTest
-    const ctx: FnCtx = { node, temps: 0 }
+    const ctx: FnCtx = name === undefined ? { node, temps: 0 } : { node, temps: 0, name }
     this.fn = ctx
     this.control = []
     this.inWaitTest = false

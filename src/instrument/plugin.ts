@@ -4,11 +4,13 @@
  * project's sources and tests, and the dependencies listed in `instrument.deps`, which the
  * `config` hook inlines so that Vite transforms them too.
  */
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { relative } from 'node:path'
 import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping'
 import { globFilter, resolveInstrument, type InstrumentSettings } from './instrument-options.js'
 import { instrument, InstrumentParseError, type InstrumentMode } from './transform.js'
+import { ignoredLines } from './ignore-comments.js'
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const OWN = [`${PACKAGE_ROOT}dist/`, `${PACKAGE_ROOT}src/`]
@@ -54,6 +56,15 @@ interface TransformContext {
   getCombinedSourcemap?(): unknown
 }
 
+/** The file as its author wrote it (a TypeScript transform may have dropped its comments); '' when unreadable. */
+function originalSource(file: string): string {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch {
+    return ''
+  }
+}
+
 /** The transform hook's work: instrumented code and map, or undefined to leave the module alone. */
 export function transformModule(ctx: InstrumentContext, self: TransformContext, code: string, id: string): { code: string; map: unknown } | undefined {
   if (!ctx.settings.enabled) return undefined
@@ -77,7 +88,8 @@ export function transformModule(ctx: InstrumentContext, self: TransformContext, 
     return trace === null ? undefined : (originalPositionFor(trace, { line, column }).line ?? undefined)
   }
   try {
-    const out = instrument(code, { mode: ctx.mode, file: relative(ctx.root, file), originalLine, originalPosition })
+    const ignored = ctx.mode === 'full' ? ignoredLines(originalSource(file)) : []
+    const out = instrument(code, { mode: ctx.mode, file: relative(ctx.root, file), originalLine, originalPosition, ...(ignored.length === 0 ? {} : { ignoredLines: ignored }) })
     return out === undefined ? undefined : { code: out.code, map: out.map }
   } catch (e) {
     if (!(e instanceof InstrumentParseError)) throw e

@@ -23,6 +23,8 @@ export type SiteKind =
   | 'aw'
   /** `for await` */
   | 'fa'
+  /** a call whose promise is not awaited at once: an async callee's call starts a task (race mode) */
+  | 'f'
 
 /**
  * One site, as the transform emits it (JSON): kind, line and column in the transformed
@@ -49,6 +51,10 @@ export interface Site {
   acq?: 1
   /** An access of a shared binding (its owner is the binding's scope token). */
   b?: 1
+  /** For a call that may start a task: how, where the code says (`Promise.all element 2`). */
+  how?: string
+  /** The enclosing function's name, as a stack frame gives it (`BalanceService.debit`). */
+  fn?: string
 }
 
 /** The global the instrumented code reaches the runtime through (no import: works in ESM, CommonJS and threads). */

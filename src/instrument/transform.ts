@@ -15,6 +15,7 @@ import { HOOKS_GLOBAL as H } from './sites.js'
 import { resolveDependences } from './dependence.js'
 import { Instrumenter, type TransformOptions } from './instrumenter.js'
 import { walk } from './walk.js'
+import { ignoredLines } from './ignore-comments.js'
 
 export type { InstrumentMode, TransformOptions } from './instrumenter.js'
 
@@ -53,9 +54,11 @@ export function instrument(code: string, options: TransformOptions): TransformOu
   walk(ins, program, undefined, '')
   if (ins.sites.length === 0) return undefined
   resolveDependences(ins.sites, ins.starts, ins.writes, scope)
+  const ignored = new Map<number, string>(options.ignoredLines ?? [])
+  for (const [line, reason] of ignoredLines(code)) ignored.set(options.originalLine?.(line, 0) ?? line, reason)
   const prelude =
-    `${MARK} (globalThis.${H} = { on: false, sched: false, modules: [], m(f, s) { this.modules.push([f, s]); return NaN } });` +
-    `var __vm = ${H}.m(${JSON.stringify(options.file)}, ${JSON.stringify(ins.sites)});${ins.moduleDecls.join('')}${ins.moduleTemps()}`
+    `${MARK} (globalThis.${H} = { on: false, sched: false, modules: [], m(f, s) { this.modules.push([f, s]); return NaN }, f(t, c, s, ...a) { return Reflect.apply(c, t, a) } });` +
+    `var __vm = ${H}.m(${JSON.stringify(options.file)}, ${JSON.stringify(ins.sites)}${ignored.size === 0 ? '' : `, ${JSON.stringify([...ignored])}`});${ins.moduleDecls.join('')}${ins.moduleTemps()}`
   let at = code.startsWith('#!') ? code.indexOf('\n') + 1 || code.length : 0
   for (const st of program.body as Node[]) {
     if (st.type === 'ExpressionStatement' && typeof st.directive === 'string') at = st.end

@@ -8,7 +8,7 @@ import type { Node } from './estree.js'
 import { HOOKS_GLOBAL as H } from './sites.js'
 import { children, type Binding } from './scope.js'
 import { trivialValue, type Instrumenter } from './instrumenter.js'
-import { COLLECTION_METHODS } from './collection-methods.js'
+import { visitCall } from './calls.js'
 
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression'])
 
@@ -23,7 +23,7 @@ function staticKey(m: Node): string | undefined {
 }
 
 /** Whether a member may be rewritten: not `super.x`, no `?.` link under it, and an optional link only at the top of its chain. */
-function rewritable(m: Node, parent: Node | undefined): boolean {
+export function rewritable(m: Node, parent: Node | undefined): boolean {
   if (m.object.type === 'Super') return false
   for (let x: Node = m.object; ; ) {
     if (x.type === 'MemberExpression' || x.type === 'CallExpression') {
@@ -48,16 +48,20 @@ function awaits(n: Node | null | undefined): boolean {
   return children(n).some(awaits)
 }
 
-function unparen(n: Node): Node {
+export function unparen(n: Node): Node {
   while (n.type === 'ParenthesizedExpression') n = n.expression
   return n
 }
 
 /** Visit `node` (under `parent[key]`). */
 export function walk(ins: Instrumenter, node: Node, parent: Node | undefined, key: string): void {
-  if (FUNCTIONS.has(node.type)) return visitFunction(ins, node, parent?.type === 'MethodDefinition' || (parent?.type === 'Property' && (parent.method || parent.kind !== 'init')))
+  if (FUNCTIONS.has(node.type)) {
+    const method = parent?.type === 'MethodDefinition' || (parent?.type === 'Property' && (parent.method || parent.kind !== 'init'))
+    return visitFunction(ins, node, method, functionName(ins, node, parent, method))
+  }
   if (node.type === 'StaticBlock') return ins.withFn(node, () => visitStatements(ins, node.body))
   if (node.type === 'AwaitExpression') {
+    ins.awaited.add(unparen(node.argument))
     awaitPoint(ins, node.argument, node, 'aw')
     return walk(ins, node.argument, node, 'argument')
   }
@@ -171,7 +175,7 @@ export function walk(ins: Instrumenter, node: Node, parent: Node | undefined, ke
 }
 
 /** The temporary a `wrapValue` just allocated (it is the function context's newest). */
-function lastTemp(ins: Instrumenter): string {
+export function lastTemp(ins: Instrumenter): string {
   return `__vt${ins.fn.temps + 1}`
 }
 
@@ -241,22 +245,37 @@ function visitLoop(ins: Instrumenter, node: Node): void {
   else underControl(ins, test, rest)
 }
 
-function visitFunction(ins: Instrumenter, node: Node, method = false): void {
+/** A function's name as a stack frame would give it: `Class.method`, `name`, or the variable it is assigned to. */
+function functionName(ins: Instrumenter, node: Node, parent: Node | undefined, method: boolean): string | undefined {
+  let name: string | undefined = node.id?.name
+  if (name === undefined && (parent?.type === 'MethodDefinition' || parent?.type === 'Property' || parent?.type === 'PropertyDefinition') && !parent.computed) {
+    name = parent.key.type === 'Identifier' ? parent.key.name : parent.key.type === 'PrivateIdentifier' ? `#${parent.key.name}` : undefined
+  }
+  if (name === undefined && parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') name = parent.id.name
+  if (name === undefined) return undefined
+  return method && ins.className !== undefined ? `${ins.className}.${name}` : name
+}
+
+function visitFunction(ins: Instrumenter, node: Node, method = false, name?: string): void {
   // A plain function has its own `this`: not the enclosing class's instance.
   const outerClass = ins.className
   if (!method && node.type !== 'ArrowFunctionExpression') ins.className = undefined
-  visitFunctionBody(ins, node)
+  visitFunctionBody(ins, node, name)
   ins.className = outerClass
 }
 
-function visitFunctionBody(ins: Instrumenter, node: Node): void {
+function visitFunctionBody(ins: Instrumenter, node: Node, name?: string): void {
   // Parameters (defaults) are evaluated in a scope that cannot see the body's declarations:
   // they use the enclosing function's temporaries.
   for (const p of node.params) visitPattern(ins, p)
-  ins.withFn(node, () => {
-    if (node.body.type === 'BlockStatement') visitStatements(ins, node.body.body)
-    else walk(ins, node.body, node, 'body')
-  })
+  ins.withFn(
+    node,
+    () => {
+      if (node.body.type === 'BlockStatement') visitStatements(ins, node.body.body)
+      else walk(ins, node.body, node, 'body')
+    },
+    name,
+  )
 }
 
 /** Patterns bind names; only their default values and computed keys are code to visit. */
@@ -417,36 +436,6 @@ function visitUpdate(ins: Instrumenter, node: Node): void {
     ins.wrote(arg.computed ? [arg.property] : [], true)
     memberAccess(ins, arg, (o, k) => `${H}.u(${o}, ${k}, ${site})`)
     return visitMemberOperands(ins, arg)
-  }
-  visitChildren(ins, node)
-}
-
-function visitCall(ins: Instrumenter, node: Node): void {
-  const callee = node.callee
-  if (
-    callee.type === 'MemberExpression' && !callee.computed && !callee.optional && !node.optional &&
-    callee.property.type === 'Identifier' && COLLECTION_METHODS.has(callee.property.name) && rewritable(callee, undefined)
-  ) {
-    const name = JSON.stringify(callee.property.name)
-    const site = ins.site('c', node, { ...ins.ownerFacts(callee.object), text: ins.code.slice(callee.start, callee.end) })
-    ins.wrote(node.arguments, false)
-    const args: Node[] = node.arguments
-    if (args.length === 0) {
-      ins.wrapObject(callee.object, (o) => `${H}.c(${o}, ${name}, undefined, ${site})`)
-    } else {
-      const o = ins.holdObject(callee.object)
-      const first = args[0]!
-      const firstValue = first.type === 'SpreadElement' ? undefined : first
-      let k = 'undefined'
-      if (firstValue !== undefined && args.length > 1) k = ins.wrapKey(firstValue, undefined)
-      const last = args[args.length - 1]!
-      const lastValue = last.type === 'SpreadElement' ? last.argument : last
-      if (args.length === 1 && firstValue !== undefined) k = lastTemp(ins)
-      ins.wrapValue(lastValue, `${H}.c(${o}, ${name}, ${k}, ${site})`)
-    }
-    walk(ins, callee.object, callee, 'object')
-    for (const a of args) walk(ins, a, node, 'arguments')
-    return
   }
   visitChildren(ins, node)
 }

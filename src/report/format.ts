@@ -26,10 +26,18 @@ export interface FormatOptions {
 export const SEPARATOR = '=================='
 export const FAILED_TO_RESTORE = '[failed to restore the stack]'
 
-/** `worker 3`, or `the test body` for worker 0; with `threads`, `thread 2` for worker 3 and `the test` for 0. */
-export function workerName(worker: number, threads = false): string {
+/**
+ * `worker 3`, or `the test body` for worker 0; with `threads`, `thread 2` for worker 3 and
+ * `the test` for 0; a task without fanOut is `task 3`.
+ */
+export function workerName(worker: number, threads = false, task = false): string {
   if (threads) return worker === 0 ? 'the test' : `thread ${worker - 1}`
-  return worker === 0 ? 'the test body' : `worker ${worker}`
+  return worker === 0 ? 'the test body' : `${task ? 'task' : 'worker'} ${worker}`
+}
+
+/** Whether `worker` is one of the report's tasks. */
+function isTask(r: RaceReport, worker: number): boolean {
+  return r.workers.some((w) => w.worker === worker && w.task !== undefined)
 }
 
 function capitalized(s: string): string {
@@ -41,15 +49,15 @@ function frameLines(frames: readonly Frame[] | null, o: FormatOptions, paint: Pa
   return frames.map((f) => `  ${f.fn === undefined ? '' : `${f.fn}  `}${paint.path(frameLocation(f, o.stripPathPrefix))}`)
 }
 
-function accessHeader(prefix: string, a: ReportAccess, location: string, paint: Paint, threads: boolean): string {
+function accessHeader(prefix: string, a: ReportAccess, r: RaceReport, paint: Paint): string {
   const kind = `${a.atomic === true ? 'atomic ' : ''}${a.kind === 'write' ? 'write' : 'read'}`
   const verb = prefix === '' ? capitalized(kind) : `${prefix} ${kind}`
-  return `${verb} at ${paint.location(location)} by ${workerName(a.worker, threads)}:`
+  return `${verb} at ${paint.location(r.location)} by ${workerName(a.worker, r.threads === true, isTask(r, a.worker))}:`
 }
 
 function spanLine(r: RaceReport, o: FormatOptions, paint: Paint): string {
   if (r.span === null) return ''
-  const who = capitalized(workerName(r.span.worker))
+  const who = capitalized(workerName(r.span.worker, false, isTask(r, r.span.worker)))
   const at = (f: Frame | null) => (f === null ? 'a place whose stack could not be restored' : paint.path(frameLocation(f, o.stripPathPrefix)))
   const awaited =
     r.span.awaitedAt !== null
@@ -63,6 +71,7 @@ function spanLine(r: RaceReport, o: FormatOptions, paint: Paint): string {
 function workerLine(w: ReportWorker, o: FormatOptions, paint: Paint): string {
   if (w.worker === 0) return ''
   const where = w.createdAt === null || w.createdAt.length === 0 ? FAILED_TO_RESTORE : paint.path(frameLocation(w.createdAt[0]!, o.stripPathPrefix))
+  if (w.task !== undefined) return `${capitalized(workerName(w.worker, false, true))} (${w.state}) started at: ${where} (${w.task})`
   const index = w.fanOut === undefined ? '' : `fanOut index ${w.fanOut.index} of ${w.fanOut.size}, `
   return `${capitalized(workerName(w.worker))} (${index}${w.state}) created at: ${where}`
 }
@@ -72,9 +81,9 @@ export function formatRace(r: RaceReport, o: FormatOptions): string {
   const paint = o.paint ?? plainPaint
   const lines = [
     paint.header('WARNING: DATA RACE'),
-    accessHeader('', r.current, r.location, paint, r.threads === true),
+    accessHeader('', r.current, r, paint),
     ...frameLines(r.current.frames, o, paint),
-    accessHeader('Previous', r.previous, r.location, paint, r.threads === true),
+    accessHeader('Previous', r.previous, r, paint),
     ...frameLines(r.previous.frames, o, paint),
     ...[spanLine(r, o, paint)].filter((l) => l !== ''),
     ...r.workers.map((w) => workerLine(w, o, paint)).filter((l) => l !== ''),

@@ -21,6 +21,11 @@ export interface ReportWorker {
   readonly createdAt: readonly Frame[] | null
   /** Its index within its fanOut, and the fanOut's size. */
   readonly fanOut: { readonly index: number; readonly size: number } | undefined
+  /**
+   * A task without fanOut (DESIGN §4b), and how it started: `Promise.all element 2`,
+   * `debit(…) left in flight`, `setTimeout callback`. Its `createdAt` is where it started.
+   */
+  readonly task?: string
 }
 
 /** Everything one report says. */

@@ -9,7 +9,9 @@
 import { MAIN_WORKER } from '../detector/detector.js'
 import type { Location } from '../detector/shadow.js'
 import { HOOKS_GLOBAL } from '../instrument/sites.js'
-import { collectionMethods as C, safeObjectHasOwn } from './builtins.js'
+import { collectionMethods as C, safeApply, safeObjectHasOwn } from './builtins.js'
+import { callAsTask, forkingContext, isAsyncFunction, newTask } from './tasks.js'
+import { activeCalls } from './call-sites.js'
 import { currentContext } from './context.js'
 import type { IterationRun } from './iteration.js'
 import type { ObjectShadow } from './object-shadow.js'
@@ -30,6 +32,7 @@ export interface Hooks {
   it(o: unknown, site: number): void
   aw(value: unknown, site: number): unknown
   fa(iterable: unknown, site: number): unknown
+  f(self: unknown, fn: unknown, site: number, ...args: unknown[]): unknown
 }
 
 const ObjectCtor = Object
@@ -202,12 +205,18 @@ Object.assign(hooks, {
   },
   aw(value: unknown, site: number): unknown {
     const ctx = currentContext()
-    if (ctx === undefined || ctx.worker === MAIN_WORKER) return value
+    if (ctx === undefined) return value
+    if (ctx.run.plain) {
+      // No scheduling in a plain test: the await is only remembered, for the read-await-write line.
+      if (ctx.run.recording) ctx.run.awaitSeen(ctx.worker, siteAt(site))
+      return value
+    }
+    if (ctx.worker === MAIN_WORKER) return value
     return ctx.run.awaitPoint(ctx.worker, value, awaitLabel(site))
   },
   fa(iterable: unknown, site: number): unknown {
     const ctx = currentContext()
-    if (ctx === undefined || ctx.worker === MAIN_WORKER || iterable == null) return iterable
+    if (ctx === undefined || ctx.run.plain || ctx.worker === MAIN_WORKER || iterable == null) return iterable
     const open = (iterable as { [Symbol.asyncIterator]?: () => AsyncIterator<unknown> })[Symbol.asyncIterator]
     if (typeof open !== 'function') return iterable
     const { run, worker } = ctx
@@ -221,6 +230,20 @@ Object.assign(hooks, {
           ...(typeof it.throw === 'function' ? { throw: (e?: unknown) => it.throw!(e) } : {}),
         }
       },
+    }
+  },
+  f(self: unknown, fn: unknown, site: number, ...args: unknown[]): unknown {
+    if (typeof fn !== 'function') throw new TypeError(`${siteAt(site)?.text ?? 'the callee'} is not a function`)
+    if (!hooks.on) return safeApply(fn, self, args)
+    const s = siteAt(site)
+    const calls = activeCalls
+    calls[calls.length] = s
+    try {
+      const parent = forkingContext()
+      if (parent === undefined || !isAsyncFunction(fn)) return safeApply(fn, self, args)
+      return callAsTask(parent, newTask(parent, { ...(s === undefined ? {} : { site: s }), how: s?.how ?? `${s?.text ?? 'a call'}(…) not awaited at once` }), fn as (...a: never[]) => unknown, self, args)
+    } finally {
+      calls.length--
     }
   },
 })

@@ -21,6 +21,7 @@ import { dataRaceError } from './race-failure.js'
 import { formatSeed } from './random.js'
 import { safeDateNow } from './builtins.js'
 import { failWith, withNote } from './error-notes.js'
+import { CONCURRENT_META_KEY } from './plain-test.js'
 
 export type { ConcurrentBody } from './iteration-runner.js'
 
@@ -40,7 +41,8 @@ export function checkTest(api: string, name: unknown, body: unknown, options: un
   }
   const split = splitOptions(options)
   const settings = applyOptions(runSettings(), split.race, 'concurrentTest options')
-  return { settings, vitestOptions: { ...split.vitest, ...(settings.timeout === undefined ? {} : { timeout: settings.timeout }) } }
+  const meta = { ...(split.vitest.meta ?? {}), [CONCURRENT_META_KEY]: true }
+  return { settings, vitestOptions: { ...split.vitest, meta, ...(settings.timeout === undefined ? {} : { timeout: settings.timeout }) } }
 }
 
 /** The body of a concurrentTest.prop: the drawn values (a tuple or a record), then the context. */

@@ -19,10 +19,13 @@ import { EventEmitter } from 'node:events'
 import { Edge } from '../sync/edge.js'
 import { safeApply, SafeWeakMap } from './builtins.js'
 
+/** Set on a wrapper of `emit` (task-sources.ts): the original it calls. */
+const WRAPS = Symbol.for('vitest-race.wraps')
+
 const REGISTER: ReadonlySet<unknown> = new Set<unknown>(
   ['on', 'addListener', 'once', 'prependListener', 'prependOnceListener'].map((m) => (EventEmitter.prototype as unknown as Record<string, unknown>)[m]),
 )
-const emit = EventEmitter.prototype.emit
+const emit = (EventEmitter.prototype.emit as { [WRAPS]?: typeof EventEmitter.prototype.emit })[WRAPS] ?? EventEmitter.prototype.emit
 const rawListeners = EventEmitter.prototype.rawListeners
 
 /** Per emitter, per listener function: the edge its registrations released. */
@@ -44,7 +47,7 @@ export function callEmitterMethod(fn: (...args: unknown[]) => unknown, emitter: 
   if (REGISTER.has(fn)) {
     const listener = args[1]
     if (typeof listener === 'function') edgeOf(emitter, listener, true)!.release()
-  } else if (fn === emit) {
+  } else if (fn === emit || (fn as { [WRAPS]?: unknown })[WRAPS] === emit) {
     const listeners = safeApply(rawListeners, emitter, [args[0]]) as { listener?: unknown }[]
     for (const l of listeners) {
       // A `once` registration is stored as a wrapper whose `listener` is the user's function.

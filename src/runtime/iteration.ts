@@ -2,7 +2,9 @@
  * One iteration of a concurrentTest body: its detector (race mode), scheduler, tracker and
  * workers, assembled in one place and handed explicitly to what needs them.
  */
-import { Detector, MAIN_WORKER, type DetectorOptions } from '../detector/detector.js'
+import { Detector, MAIN_WORKER, type ClockSnapshot, type DetectorOptions } from '../detector/detector.js'
+import type { TaskContext, TaskOrigin } from './tasks.js'
+import { clockOf } from '../detector/vector-clock.js'
 import type { Location } from '../detector/shadow.js'
 import type { RaceSettings } from '../options.js'
 import { currentContext } from './context.js'
@@ -12,7 +14,7 @@ import { frameLocation, userFrames } from '../report/frames.js'
 import { Tracker, type AccessSink } from './track.js'
 import { currentTurn } from './async-hooks.js'
 import { ObjectShadows } from './object-shadow.js'
-import type { RuntimeSite } from './site-table.js'
+import { siteFrame, type RuntimeSite } from './site-table.js'
 import { resolve as resolvePath } from 'node:path'
 
 /** Thrown from the access that found the first race under halt_on_error: it ends the iteration. */
@@ -37,7 +39,19 @@ export interface WorkerInfo {
   error: unknown
   /** Whether anything consumed its outcome (a fanOut, an await of its spawn handle). */
   observed: boolean
+  /** A task without fanOut (DESIGN §4b): where and how it started. */
+  readonly task?: TaskOrigin
 }
+
+/** A finished task whose id a later task may take. */
+interface FreeTask {
+  readonly id: number
+  readonly end: ClockSnapshot
+  readonly ctx: TaskContext
+}
+
+/** How many finished tasks' ids are looked at before a new id is made. */
+const REUSE_SCAN = 16
 
 /** A site's global id (its index in the site table), kept on the record for dependence. */
 function siteId(site: RuntimeSite): number {
@@ -56,12 +70,23 @@ export class IterationRun implements AccessSink {
   /** halt_on_error: a race was just found; the access that found it throws. */
   private halting = false
 
+  /** Finished tasks, most recent last. */
+  private readonly freeTasks: FreeTask[] = []
+  /** Tasks given an id so far (reused ids counted again). */
+  tasksStarted = 0
+
   constructor(
     readonly settings: RaceSettings,
     readonly seed: number,
     strategy: Strategy,
     readonly capture: CapturePlan | undefined,
     detectorOptions: Omit<DetectorOptions, 'historySize'> = {},
+    /**
+     * A plain test checked in race mode (DESIGN §4b): it runs once, as written, with no
+     * scheduling points; calls left in flight, timers and async listeners become tasks, and
+     * instrumented accesses carry their code site as their stack.
+     */
+    readonly plain = false,
   ) {
     this.detector = settings.race
       ? new Detector({
@@ -114,8 +139,10 @@ export class IterationRun implements AccessSink {
    * access itself: the hook call sits where the transform inserted it (after the value, for a
    * write), which the source map attributes to a neighbouring position.
    */
-  private siteStack(loc: Location, site: RuntimeSite | undefined): string | undefined {
-    const stack = this.stackFor(loc)
+  private siteStack(loc: Location | undefined, site: RuntimeSite | undefined): string | undefined {
+    // A plain test runs once: its reports name each access by its code site, made once per site.
+    if (this.plain && site !== undefined) return siteFrame(site, resolvePath(this.settings.root, site.file))
+    const stack = loc === undefined ? undefined : this.stackFor(loc)
     if (stack === undefined || site === undefined) return stack
     const file = resolvePath(this.settings.root, site.file)
     const lines = stack.split('\n')
@@ -166,6 +193,11 @@ export class IterationRun implements AccessSink {
     return result
   }
 
+  /** An instrumented `await` of a plain test (no scheduling point): remembered for the read-await-write line. */
+  awaitSeen(worker: number, site: RuntimeSite | undefined): void {
+    this.detector!.point(worker, site?.text ?? 'await', site === undefined ? undefined : this.siteStack(undefined, site))
+  }
+
   /** GORACE halt_on_error: the first race ends the iteration at once, from the access that found it. */
   private halt(): never {
     this.halting = false
@@ -209,5 +241,38 @@ export class IterationRun implements AccessSink {
   /** `parent` joined `child`. */
   join(parent: number, child: number): void {
     this.detector?.join(parent, child)
+  }
+
+  /** The id of a task at its first event (tasks.ts), reusing a finished task's where `origin` knows its end. */
+  newTask(origin: ClockSnapshot, started: TaskOrigin, ctx: TaskContext): number {
+    const d = this.detector!
+    const free = this.freeTasks
+    const id = d.forkFrom(origin, () => {
+      for (let i = free.length - 1, seen = 0; i >= 0 && seen < REUSE_SCAN; i--, seen++) {
+        const f = free[i]!
+        if (clockOf(origin.vc, f.id) < f.end.clock) continue
+        free.splice(i, 1)
+        f.ctx.retire(f.end)
+        return f.id
+      }
+      return undefined
+    })
+    this.tasksStarted++
+    this.workers.set(id, { id, createdAt: undefined, fanOut: undefined, state: 'running', error: undefined, observed: true, task: started })
+    return id
+  }
+
+  /** A task's promise settled (or its callback returned): its id may go to a later task. */
+  finishTask(ctx: TaskContext): void {
+    if (!ctx.materialized || this.detector === undefined) return
+    const id = ctx.worker
+    const info = this.workers.get(id)
+    if (info !== undefined && info.task !== undefined) info.state = 'finished'
+    this.freeTasks.push({ id, end: this.detector.snapshot(id), ctx })
+  }
+
+  /** The longest vector clock the detector made so far (for the bench). */
+  get clockWidth(): number {
+    return this.detector?.workerCount ?? 0
   }
 }

@@ -11,6 +11,8 @@ import type { RaceReport, ReportWorker } from '../report/race-report.js'
 import { RaceHalted, type IterationRun } from './iteration.js'
 import { OWN_DIRS } from './stacks.js'
 import { describeThrown } from './error-notes.js'
+import { resolve as resolvePath } from 'node:path'
+import { siteFrame } from './site-table.js'
 
 /** The user's frames of a captured stack, innermost first; null when none (or no stack). */
 export function frames(stack: string | undefined): Frame[] | null {
@@ -53,6 +55,13 @@ export function codePairKey(a: string | undefined, b: string | undefined): strin
 
 function workerReport(run: IterationRun, worker: number): ReportWorker {
   const info = run.workers.get(worker)
+  const task = info?.task
+  if (task !== undefined) {
+    // A task's origin: the instrumented call that forked it, or the stack captured at a timer's registration.
+    const site = task.site
+    const origin = site !== undefined ? siteFrame(site, resolvePath(run.settings.root, site.file)) : task.holder?.stack
+    return { worker, state: info!.state, createdAt: frames(origin), fanOut: undefined, task: task.how }
+  }
   return {
     worker,
     state: info?.state ?? 'running',
@@ -98,7 +107,7 @@ export function dataRaceError(races: readonly RaceRecord[], run: IterationRun, r
     previousStack === undefined
       ? undefined
       : new PreviousAccess(
-          `Previous ${first.previous.kind} at ${first.location.label} by ${first.previous.worker === 0 ? 'the test body' : `worker ${first.previous.worker}`}`,
+          `Previous ${first.previous.kind} at ${first.location.label} by ${first.previous.worker === 0 ? 'the test body' : `${run.workers.get(first.previous.worker)?.task === undefined ? 'worker' : 'task'} ${first.previous.worker}`}`,
           userStackLines(previousStack, OWN_DIRS),
         )
   return new DataRaceError(message, reports, current, cause)

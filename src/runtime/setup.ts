@@ -10,9 +10,16 @@ import './context.js'
 import './access-hooks.js'
 import { SETTINGS_KEY } from '../provided.js'
 import { instrumentLockLibraries } from './lock-libraries.js'
+import { installTaskSources } from './task-sources.js'
+import { checkPlainTests } from './plain-test.js'
 import { setInstrumentedDirs } from '../report/frames.js'
 
 const settings = inject(SETTINGS_KEY)
+if (settings?.race === true && settings.instrument) {
+  // Every plain test is checked too (DESIGN §4b): timers and listeners start tasks.
+  installTaskSources()
+  checkPlainTests(settings)
+}
 setInstrumentedDirs(settings?.instrumentedDeps ?? [])
 if (settings !== undefined && settings.instrumentedDeps.length > 0 && settings.instrument) {
   const { instrumentCommonJs } = await import('./commonjs-hook.js')

@@ -25,12 +25,24 @@ export interface RuntimeSite {
   readonly acq: boolean
   /** An access of a shared binding. */
   readonly binding: boolean
+  /** For a call that may start a task: how it started, when the code says (`Promise.all element 2`). */
+  readonly how: string | undefined
+  /** The enclosing function's name (`BalanceService.debit`), where the code says. */
+  readonly fn: string | undefined
+  /** The access as a one-frame stack (plain tests report sites, not captured stacks); made once. */
+  frame?: string
 }
 
 const sites: RuntimeSite[] = []
+/** `file:line` → reason, for lines under a `// vitest-race-ignore-next-line` comment. */
+const ignored = new Map<string, string>()
 
-/** Register a module's sites; returns the global id of its first. */
-export function registerSites(file: string, list: readonly Site[]): number {
+/**
+ * Register a module's sites, and the lines its ignore comments cover (original line
+ * numbers, with the comments' reasons); returns the global id of its first site.
+ */
+export function registerSites(file: string, list: readonly Site[], ignoredLines?: readonly (readonly [number, string])[]): number {
+  for (const [line, reason] of ignoredLines ?? []) ignored.set(`${file}:${line}`, reason)
   const base = sites.length
   for (const s of list) {
     sites.push({
@@ -48,6 +60,8 @@ export function registerSites(file: string, list: readonly Site[]): number {
       controlDeps: s.cdeps === undefined ? undefined : new Set(s.cdeps.map((d) => d + base)),
       acq: s.acq === 1,
       binding: s.b === 1,
+      how: s.how,
+      fn: s.fn,
     })
   }
   return base
@@ -56,4 +70,14 @@ export function registerSites(file: string, list: readonly Site[]): number {
 /** The site with global id `id`, if known (an early call from a cyclic import may not know its module's yet). */
 export function siteAt(id: number): RuntimeSite | undefined {
   return sites[id]
+}
+
+/** The reason an ignore comment gave for `line` of `file` (relative to the root), or undefined. */
+export function ignoredLineReason(file: string, line: number): string | undefined {
+  return ignored.size === 0 ? undefined : ignored.get(`${file}:${line}`)
+}
+
+/** A site as a one-frame stack, `    at fn (/abs/file:line:col)`, made once per site (plain tests report sites). */
+export function siteFrame(site: RuntimeSite, absoluteFile: string): string {
+  return (site.frame ??= site.fn === undefined ? `    at ${absoluteFile}:${site.line}:${site.col}` : `    at ${site.fn} (${absoluteFile}:${site.line}:${site.col})`)
 }

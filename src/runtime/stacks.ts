@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from 'node:url'
 import { safeCaptureStackTrace } from './builtins.js'
+import { placeCallFrames } from './call-sites.js'
 
 /** Folders whose frames are ours, never the user's: this package's `dist/` and `src/`. */
 export const OWN_DIRS: readonly string[] = (() => {
@@ -21,5 +22,5 @@ export function captureStack(below?: (...args: never[]) => unknown): string {
   Error.stackTraceLimit = 40
   safeCaptureStackTrace(holder, below ?? captureStack)
   Error.stackTraceLimit = limit
-  return holder.stack ?? ''
+  return placeCallFrames(holder.stack ?? '')
 }

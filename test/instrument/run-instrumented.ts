@@ -43,6 +43,11 @@ export async function runInstrumented(body: string, mode: InstrumentMode = 'full
       events.push({ hook: 'fa', site: sites[site]! })
       return v
     },
+    // Calls are not recorded (every call would be an event): only made, as the runtime makes them.
+    f: (self: unknown, fn: unknown, site: number, ...args: unknown[]) => {
+      if (typeof fn !== 'function') throw new TypeError(`${sites[site]?.text ?? 'the callee'} is not a function`)
+      return Reflect.apply(fn, self, args)
+    },
   }
   const g = globalThis as { __vitestRace?: unknown }
   const before = g.__vitestRace

@@ -1,0 +1,104 @@
+/**
+ * Tasks without fanOut (DESIGN §4b): in race mode every test is checked, and a task is a flow
+ * that can run concurrently with others. Each call of an async function whose promise is not
+ * awaited at once (handed to Promise.all, kept and awaited later, or dropped), each timer,
+ * immediate, microtask and tick callback, and each async EventEmitter listener is a task.
+ *
+ * A task is a context (context.ts) whose worker id is given lazily, at its first event, from
+ * the snapshot its parent took at the fork: a call that never touches shared state, or a
+ * timer of Vitest's own, costs one object and no clock entry. The synchronous prefix of a
+ * forked call runs as the task, and its end is joined back into the caller (the caller goes
+ * on only after it). Its join is a promise edge (async-hooks.ts): whoever awaits its result
+ * acquires its clock at the settlement. A finished task's id is given to a later task whose
+ * origin knows that end, so that clocks stay as long as the number of tasks alive at once.
+ */
+import type { ClockSnapshot } from '../detector/detector.js'
+import { safeApply, safeThen } from './builtins.js'
+import { currentContext, outsideWorkers, runAs, type WorkerContext } from './context.js'
+import type { IterationRun } from './iteration.js'
+import type { RuntimeSite } from './site-table.js'
+
+/** Where a task started, for its report line. */
+export interface TaskOrigin {
+  /** The instrumented call that forked it. */
+  readonly site?: RuntimeSite
+  /** A captured stack holder (timers, listeners): formatted only if the task is reported. */
+  readonly holder?: { readonly stack?: string }
+  /** `Promise.all element 2`, `setTimeout callback`, `listener of "paid"`. */
+  readonly how: string
+}
+
+/** A task's context: its worker id is given at its first event. */
+export class TaskContext implements WorkerContext {
+  private id = -1
+  /** The synchronous part of the forking call is running. */
+  inPrefix = false
+
+  constructor(
+    readonly run: IterationRun,
+    private origin: ClockSnapshot,
+    readonly started: TaskOrigin,
+  ) {}
+
+  get worker(): number {
+    if (this.id < 0) this.id = this.run.newTask(this.origin, this.started, this)
+    return this.id
+  }
+
+  /** Whether the task has made an event (has an id). */
+  get materialized(): boolean {
+    return this.id >= 0
+  }
+
+  /** The run gave this task's id to another task: a late event starts again from the end it had. */
+  retire(end: ClockSnapshot): void {
+    this.id = -1
+    this.origin = end
+  }
+}
+
+/** The forking run of the running context, or undefined (outside race mode, inside a concurrentTest iteration). */
+export function forkingContext(): WorkerContext | undefined {
+  const ctx = currentContext()
+  return ctx !== undefined && ctx.run.plain ? ctx : undefined
+}
+
+/** A new task forked now by `parent`. */
+export function newTask(parent: WorkerContext, started: TaskOrigin): TaskContext {
+  const run = parent.run
+  return new TaskContext(run, run.detector!.snapshot(parent.worker), started)
+}
+
+/**
+ * Call `fn` as a new task of `parent`: its synchronous prefix runs as the task, whose events
+ * so far the caller then joins; the rest of it (its continuations) stays concurrent.
+ */
+export function callAsTask(parent: WorkerContext, task: TaskContext, fn: (...args: never[]) => unknown, self: unknown, args: readonly unknown[]): unknown {
+  task.inPrefix = true
+  let result: unknown
+  try {
+    result = runAs(task, () => safeApply(fn, self, args))
+  } finally {
+    task.inPrefix = false
+    if (task.materialized) parent.run.join(parent.worker, task.worker)
+  }
+  finishWhenSettled(task, result)
+  return result
+}
+
+/** The task ends when `result` (its promise) settles, or now when it is no promise. */
+export function finishWhenSettled(task: TaskContext, result: unknown): void {
+  const then = typeof result === 'object' && result !== null ? (result as { then?: unknown }).then : undefined
+  if (typeof then !== 'function' || !(result instanceof Promise)) {
+    task.run.finishTask(task)
+    return
+  }
+  // The library's own reaction: no promise edge from the task to anyone.
+  const done = () => task.run.finishTask(task)
+  outsideWorkers(() => safeThen(result as Promise<unknown>, done, done))
+}
+
+/** Whether `fn` is an async function (its call returns a promise after a synchronous prefix). */
+export function isAsyncFunction(fn: unknown): boolean {
+  return typeof fn === 'function' && (fn as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'AsyncFunction'
+}

@@ -1,0 +1,99 @@
+/**
+ * Tasks without fanOut (DESIGN §4b), driven through the hooks the transform calls: a call of
+ * an async function that is not awaited at once is a task; its end is joined by whoever
+ * awaits its promise; finished tasks give their ids to later ones, so clocks stay as wide
+ * as the number of tasks alive at once.
+ */
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_SETTINGS, type RaceSettings } from '../../src/options.js'
+import { runAs } from '../../src/runtime/context.js'
+import { IterationRun } from '../../src/runtime/iteration.js'
+import { RoundRobinStrategy } from '../../src/runtime/strategies.js'
+import { releaseTurns, retainTurns } from '../../src/runtime/async-hooks.js'
+import { releaseHooks, retainHooks, type Hooks } from '../../src/runtime/access-hooks.js'
+
+const H = (globalThis as unknown as { __vitestRace: Hooks }).__vitestRace
+
+async function inPlainTest(body: () => Promise<void>): Promise<IterationRun> {
+  const settings: RaceSettings = { ...DEFAULT_SETTINGS, race: true, seed: 1 }
+  const run = new IterationRun(settings, 1, new RoundRobinStrategy(), undefined, {}, true)
+  retainTurns()
+  retainHooks(true)
+  try {
+    await runAs({ run, worker: 0 }, body)
+  } finally {
+    releaseHooks(true)
+    releaseTurns()
+  }
+  return run
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+describe('tasks without fanOut', () => {
+  it('reports a lost update between two calls handed to Promise.all, and not the same calls awaited in turn', async () => {
+    const state = { balance: 100 }
+    const debit = async (n: number) => {
+      H.r(state, 'balance', -1)
+      const b = state.balance
+      await tick()
+      H.w(state, 'balance', -1)
+      state.balance = b - n
+    }
+    const racy = await inPlainTest(async () => {
+      await Promise.all([H.f(undefined, debit, -1, 30) as Promise<void>, H.f(undefined, debit, -1, 20) as Promise<void>])
+    })
+    expect(racy.detector!.races.map((r) => r.location.label)).toEqual(['object.balance'])
+    const sequential = await inPlainTest(async () => {
+      await debit(30)
+      await debit(20)
+    })
+    expect(sequential.detector!.races).toEqual([])
+  })
+
+  it('a sync callee is no task, and its result comes back unchanged', async () => {
+    let tasks = -1
+    await inPlainTest(async () => {
+      const o = { k: 1, twice(this: { k: number }, x: number) { return this.k * x * 2 } }
+      expect(H.f(o, o.twice, -1, 21)).toBe(42)
+      tasks = 0
+    })
+    expect(tasks).toBe(0)
+  })
+
+  it('keeps clocks as wide as the tasks alive at once: 10 batches of 1,000 calls', async () => {
+    const shared = { hits: 0 }
+    const work = async () => {
+      H.r(shared, 'hits', -1)
+      await tick()
+    }
+    const run = await inPlainTest(async () => {
+      for (let batch = 0; batch < 10; batch++) await Promise.all(Array.from({ length: 1000 }, () => H.f(undefined, work, -1) as Promise<void>))
+    })
+    expect(run.tasksStarted).toBe(10_000)
+    expect(run.clockWidth).toBeLessThanOrEqual(1_001 + 16)
+    expect(run.detector!.races).toEqual([])
+  })
+
+  it('a call left in flight and awaited before the next one reuses one id', async () => {
+    const shared = { n: 0 }
+    const work = async () => {
+      H.u(shared, 'n', -1)
+      shared.n++
+      await tick()
+    }
+    const run = await inPlainTest(async () => {
+      for (let i = 0; i < 1000; i++) {
+        const p = H.f(undefined, work, -1) as Promise<void>
+        await p
+      }
+    })
+    expect(run.tasksStarted).toBe(1000)
+    expect(run.clockWidth).toBeLessThanOrEqual(3)
+    expect(run.detector!.races).toEqual([])
+  })
+
+  it('a non-callable callee throws the TypeError a call would', () => {
+    expect(() => H.f(undefined, 42, -1)).toThrow(TypeError)
+  })
+})
