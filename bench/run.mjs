@@ -17,6 +17,7 @@ const parts = [
   { file: 'memory.mjs', node: ['--expose-gc'] },
   { file: 'threads.mjs' },
   { file: 'workers-scaling.mjs', node: ['--expose-gc'] },
+  { file: 'tasks.mjs' },
   { file: 'example-suite.mjs' },
   { file: 'detection.mjs' },
 ]
