@@ -16,6 +16,8 @@ import { badOption } from './bad-option.js'
 import { withVitestSeed } from './vitest-seed.js'
 
 export type { RaceOptions } from './options.js'
+// Also brings Vitest's `TaskMeta.race` (the per-test opt-out) into a project that loads the plugin's types.
+export type { RaceMeta } from './provided.js'
 
 const SETUP_FILE = fileURLToPath(new URL('./runtime/setup.js', import.meta.url))
 const REPORTER_ADDED = Symbol.for('vitest-race.reporter')

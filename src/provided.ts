@@ -23,3 +23,11 @@ declare module 'vitest' {
     'vitest-race:settings': RaceSettings
   }
 }
+
+// Vitest re-exports TaskMeta from its runner: the interface merges there.
+declare module '@vitest/runner' {
+  interface TaskMeta {
+    /** `false`: race mode does not check this test (`test('…', { meta: { race: false } }, fn)`). */
+    race?: boolean
+  }
+}
