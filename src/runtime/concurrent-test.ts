@@ -2,7 +2,7 @@
  * Running a concurrentTest: the Vitest test function that runs the body once per iteration,
  * each under a different schedule, with fresh state. The first failing iteration (a race or
  * the body's own failure) fails the test and says how to replay it. The API users call
- * (`concurrentTest`, `.skip`, `.for`, `.extend`, …) is in concurrent-test-api.ts.
+ * (`concurrentTest`, `.skip`, `.for`, `.extend`, …) is in src/concurrent-test-api.ts.
  */
 import { appendFileSync } from 'node:fs'
 import fc from 'fast-check'

@@ -16,7 +16,7 @@
  * emitting worker's turn.
  */
 import { EventEmitter } from 'node:events'
-import { Edge } from '../sync/edge.js'
+import { Edge } from './edge.js'
 import { safeApply, SafeWeakMap } from './builtins.js'
 
 const REGISTER: ReadonlySet<unknown> = new Set<unknown>(
