@@ -57,27 +57,27 @@ describe('PctStrategy', () => {
   it('lets the highest-priority waiting worker go (priorities by creation order)', () => {
     const s = new PctStrategy([5, 9, 1], [])
     expect(picks(s, [1, 2, 3], 3)).toEqual([2, 2, 2])
-    expect(s.pick([1, 3], undefined)).toBe(1)
+    expect(s.pick([1, 3])).toBe(1)
   })
 
   it('at a change point, the worker that went drops below every other', () => {
     const s = new PctStrategy([5, 9, 1], [1])
     // step 0: 2 goes; step 1 (a change point): 2 goes, then drops to the bottom.
     expect(picks(s, [1, 2, 3], 4)).toEqual([2, 2, 1, 1])
-    expect(s.pick([2, 3], undefined)).toBe(3)
+    expect(s.pick([2, 3])).toBe(3)
   })
 
   it('later change points rank above earlier ones (both below every initial priority)', () => {
     const s = new PctStrategy([5, 9, 1], [0, 1])
-    expect(s.pick([1, 2, 3], undefined)).toBe(2) // change 0: 2 → priority 0
-    expect(s.pick([1, 2, 3], undefined)).toBe(1) // change 1: 1 → priority 1
-    expect(s.pick([1, 2, 3], undefined)).toBe(3)
-    expect(s.pick([1, 2], undefined)).toBe(1) // 1 (changed later) above 2
+    expect(s.pick([1, 2, 3])).toBe(2) // change 0: 2 → priority 0
+    expect(s.pick([1, 2, 3])).toBe(1) // change 1: 1 → priority 1
+    expect(s.pick([1, 2, 3])).toBe(3)
+    expect(s.pick([1, 2])).toBe(1) // 1 (changed later) above 2
   })
 
   it('gives workers beyond the priorities drawn the lowest initial priority', () => {
-    expect(new PctStrategy([3], []).pick([1, 2, 3], undefined)).toBe(1)
-    expect(new PctStrategy([0], []).pick([2, 3], undefined)).toBe(2)
+    expect(new PctStrategy([3], []).pick([1, 2, 3])).toBe(1)
+    expect(new PctStrategy([0], []).pick([2, 3])).toBe(2)
   })
 })
 
@@ -88,10 +88,10 @@ describe('RoundRobinStrategy', () => {
 
   it('skips workers that are not waiting', () => {
     const s = new RoundRobinStrategy()
-    expect(s.pick([1, 2, 3], undefined)).toBe(1)
-    expect(s.pick([3], undefined)).toBe(3)
-    expect(s.pick([1, 2], undefined)).toBe(1)
-    expect(s.pick([2, 4], undefined)).toBe(2)
+    expect(s.pick([1, 2, 3])).toBe(1)
+    expect(s.pick([3])).toBe(3)
+    expect(s.pick([1, 2])).toBe(1)
+    expect(s.pick([2, 4])).toBe(2)
   })
 })
 
