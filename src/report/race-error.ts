@@ -23,8 +23,8 @@ export interface RaceErrorOptions {
   readonly stripPathPrefix: string
   /** Folders whose frames are the library's own, left out of the stacks. */
   readonly ownDirs: readonly string[]
-  /** The iteration's own failure beside the races, if any: its first line is noted. */
-  readonly also?: unknown
+  /** The iteration's own failure beside the races, if any (boxed: a thrown `undefined` is a failure too): its first line is noted. */
+  readonly also?: { readonly error: unknown }
 }
 
 /** `Previous write at o.n by worker 1`, `Previous atomic read at a[0] by thread 2`: the title of the cause. */
@@ -36,7 +36,7 @@ export function previousAccessTitle(r: RaceReport): string {
 /** The error that fails a test with `reports` (at least one). */
 export function raceError(reports: readonly RaceReport[], first: FirstRaceStacks, o: RaceErrorOptions): DataRaceError {
   let message = formatRaces(reports, { stripPathPrefix: o.stripPathPrefix })
-  if (o.also !== undefined) message += `\nThe same iteration also failed: ${describeThrown(o.also).split('\n')[0]}`
+  if (o.also !== undefined) message += `\nThe same iteration also failed: ${describeThrown(o.also.error).split('\n')[0]}`
   const current = first.current === undefined ? [] : userStackLines(first.current, o.ownDirs)
   const cause = first.previous === undefined ? undefined : new PreviousAccess(previousAccessTitle(reports[0]!), userStackLines(first.previous, o.ownDirs))
   return new DataRaceError(message, reports, current, cause)

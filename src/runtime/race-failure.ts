@@ -91,8 +91,8 @@ export function dataRaceError(races: readonly RaceRecord[], run: IterationRun, r
     current: namedAfterClasses(first.current.stack, run),
     previous: first.previousEvicted ? undefined : namedAfterClasses(first.previous.stack, run),
   }
-  const noted = also instanceof RaceHalted ? undefined : also
-  return raceError(races.map((r) => raceReport(r, run, replay)), stacks, { stripPathPrefix, ownDirs: OWN_DIRS, also: noted })
+  const noted = also === undefined || also instanceof RaceHalted ? undefined : { error: also }
+  return raceError(races.map((r) => raceReport(r, run, replay)), stacks, { stripPathPrefix, ownDirs: OWN_DIRS, ...(noted === undefined ? {} : { also: noted }) })
 }
 
 /**

@@ -73,5 +73,5 @@ export function threadRaceError(
     threads: true,
   }))
   const first = resolved[0]!
-  return raceError(reports, { current: first.current, previous: first.previous }, { stripPathPrefix, ownDirs: OWN_DIRS, also })
+  return raceError(reports, { current: first.current, previous: first.previous }, { stripPathPrefix, ownDirs: OWN_DIRS, ...(also === undefined ? {} : { also: { error: also } }) })
 }

@@ -45,10 +45,11 @@ describe('raceError', () => {
   })
 
   it("notes the iteration's own failure in one line, whatever was thrown", () => {
-    const text = (also: unknown) => raceError([report], { current: undefined, previous: undefined }, { ...o, also }).message.split('\n').at(-1)
+    const text = (error: unknown) => raceError([report], { current: undefined, previous: undefined }, { ...o, also: { error } }).message.split('\n').at(-1)
     expect(text(new TypeError('bad\nsecond line'))).toBe('The same iteration also failed: TypeError: bad')
     expect(text('a string')).toBe('The same iteration also failed: a string')
     expect(text(Symbol('s'))).toBe('The same iteration also failed: Symbol(s)')
-    expect(text(undefined)).toBe('==================')
+    expect(text(undefined)).toBe('The same iteration also failed: undefined')
+    expect(raceError([report], { current: undefined, previous: undefined }, o).message.split('\n').at(-1)).toBe('==================')
   })
 })
