@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { FLAGS_ENV, parseRaceFlags, RaceOptionError, resolveRunSettings } from './options.js'
+import { FLAGS_ENV, flagHelp, parseRaceFlags, RaceOptionError, resolveRunSettings } from './options.js'
 
 /** The parts of `vitest/node` this command uses (Vitest 4 and 5 differ: createCLI is 5's). */
 interface VitestNode {
@@ -23,20 +23,8 @@ interface VitestNode {
 
 type CliOptions = Record<string, unknown> & { help?: boolean; version?: boolean }
 
-/** The command's own options, for `vitest-race --help` (they are taken out of argv before Vitest parses it). */
-const HELP: readonly (readonly [string, string])[] = [
-  ['--race', 'Turn race mode on (it is on for vitest-race anyway)'],
-  ['--race-seed <seed>', 'Seed of the run; a failure prints the seed that replays it'],
-  ['--race-path <path>', 'With --race-seed, replay one failing schedule exactly'],
-  ['--race-history-size <n>', 'GORACE history_size, 0..7 (default: 1)'],
-  ['--race-halt', 'GORACE halt_on_error: the first race ends the iteration'],
-  ['--race-exitcode <code>', 'GORACE exitcode: exit status of a run with races (default: 66)'],
-  ['--race-log-path <path>', 'GORACE log_path: also write reports to <path>.<pid>'],
-  ['--race-strip-path-prefix <prefix>', 'GORACE strip_path_prefix (default: the project root)'],
-  ['--race-iterations <n>', 'Runs of each concurrentTest body (default: 50)'],
-  ['--race-strategy <name>', 'random, pct or exhaustive (default: random)'],
-  ['--race-semantics <name>', 'atomicity or strict (default: atomicity)'],
-]
+/** The command's own options, for `vitest-race --help` (they are taken out of argv before Vitest parses it), from the options table. */
+const HELP = flagHelp()
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`)

@@ -10,7 +10,7 @@ export {
   type FixtureFunction,
   type FixtureOptions,
   type PropertyTestFunction,
-} from './runtime/concurrent-test-api.js'
+} from './concurrent-test-api.js'
 export type { ConcurrentBody } from './runtime/iteration-runner.js'
 export type { PropertyBody } from './runtime/concurrent-test.js'
 export type { ConcurrentTestOptions, VitestTestOptions } from './runtime/test-options.js'

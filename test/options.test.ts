@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { applyOptions, applyRaceEnv, DEFAULT_SETTINGS, parseRaceFlags, RaceOptionError, resolveRunSettings } from '../src/options.js'
+import { applyOptions, applyRaceEnv, applyRaceFlags, DEFAULT_SETTINGS, flagHelp, OPTIONS, parseRaceFlags, RaceOptionError, resolveRunSettings, TEST_OPTIONS } from '../src/options.js'
 
 describe('applyOptions', () => {
   it('applies valid values', () => {
@@ -84,5 +84,84 @@ describe('VITEST_RACE', () => {
   it('later layers win: plugin, then the environment', () => {
     const s = resolveRunSettings({ iterations: 5, historySize: 3 }, 'history_size=0', '/root')
     expect(s).toMatchObject({ iterations: 5, historySize: 0, race: true, root: '/root' })
+  })
+})
+
+describe('the descriptor table', () => {
+  it('gives the defaults', () => {
+    for (const d of Object.values(OPTIONS)) expect((DEFAULT_SETTINGS as unknown as Record<string, unknown>)[d.name], d.name).toEqual(d.default)
+    expect(DEFAULT_SETTINGS).toMatchObject({ race: false, iterations: 50, historySize: 1, exitcode: 66, suppressions: [], instrument: true })
+  })
+
+  it('gives every VITEST_RACE name and flag it lists', () => {
+    for (const d of Object.values(OPTIONS)) {
+      const sample = d.values.kind === 'boolean' ? 'true' : d.values.kind === 'choice' ? d.values.choices.at(-1)! : d.values.kind === 'schedule-path' ? '1:2' : d.values.kind === 'text' ? '/x' : '4'
+      if (d.env !== undefined) expect(applyRaceEnv(DEFAULT_SETTINGS, `${d.env}=${sample}`)[d.name], d.env).not.toEqual(d.default)
+      if (d.flag !== undefined) expect(applyRaceFlags(DEFAULT_SETTINGS, [`${d.flag}=${sample}`])[d.name], d.flag).not.toEqual(d.default)
+    }
+  })
+
+  it('gives the command help: every flag, its values and default, its VITEST_RACE name', () => {
+    const help = flagHelp()
+    const flags = Object.values(OPTIONS).filter((d) => d.flag !== undefined)
+    expect(help.map(([flag]) => flag.split(' ')[0])).toEqual(['--race', ...flags.map((d) => d.flag)])
+    expect(help).toContainEqual(['--race-history-size <n>', expect.stringContaining('[0..7, default 1; VITEST_RACE history_size]')])
+    expect(help).toContainEqual(['--race-strategy <name>', expect.stringContaining('[random | pct | exhaustive, default random; VITEST_RACE strategy]')])
+    expect(help).toContainEqual(['--race-halt', expect.stringContaining('[VITEST_RACE halt_on_error]')])
+    for (const [, text] of help) expect(text).not.toContain('`')
+  })
+})
+
+describe('plugin-only options', () => {
+  it.each(['concurrentTest options', 'concurrentTest.threads options'] as const)('instrument and suppressions are refused from %s, naming race()', (source) => {
+    expect(() => applyOptions(DEFAULT_SETTINGS, { suppressions: ['x'] }, source)).toThrow(`suppressions = ["x"] (from ${source}) is not valid: only race() in vitest.config sets it.`)
+    expect(() => applyOptions(DEFAULT_SETTINGS, { instrument: false }, source)).toThrow(`instrument = false (from ${source}) is not valid: only race() in vitest.config sets it.`)
+    expect(TEST_OPTIONS).not.toContain('suppressions')
+    expect(TEST_OPTIONS).not.toContain('instrument')
+  })
+
+  it('have no VITEST_RACE name and no flag', () => {
+    expect(() => applyRaceEnv(DEFAULT_SETTINGS, 'suppressions=x')).toThrow('suppressions = "x" (from VITEST_RACE) is not valid: expected 1, or space-separated name=value pairs')
+    expect(() => applyRaceFlags(DEFAULT_SETTINGS, ['--race-suppressions=x'])).toThrow('unknown flag')
+  })
+
+  it('instrument: its entry delegates to the instrument check, and resolves to on or off', () => {
+    expect(applyOptions(DEFAULT_SETTINGS, { instrument: false }, 'race() plugin options').instrument).toBe(false)
+    expect(applyOptions(DEFAULT_SETTINGS, { instrument: { include: ['src/**'] } }, 'race() plugin options').instrument).toBe(true)
+    expect(() => applyOptions(DEFAULT_SETTINGS, { instrument: 5 } as never, 'race() plugin options')).toThrow(
+      'instrument = 5 (from race() plugin options) is not valid: expected false or an object { deps?, include?, exclude? }.',
+    )
+    expect(() => applyOptions(DEFAULT_SETTINGS, { instrument: { deps: ['Not A Name!'] } }, 'race() plugin options')).toThrow(
+      'instrument.deps = "Not A Name!" (from race() plugin options) is not valid: expected an npm package name.',
+    )
+  })
+})
+
+describe('suppressions', () => {
+  const apply = (suppressions: unknown) => applyOptions(DEFAULT_SETTINGS, { suppressions } as never, 'race() plugin options')
+
+  it('resolves package names, globs and fn:<name> as given, frozen', () => {
+    const s = apply(['legacy-cache', '@scope/pkg', 'src/legacy/**', 'test/*.test.ts', 'fn:debit', 'fn:Ledger.debit'])
+    expect(s.suppressions).toEqual(['legacy-cache', '@scope/pkg', 'src/legacy/**', 'test/*.test.ts', 'fn:debit', 'fn:Ledger.debit'])
+    expect(Object.isFrozen(s.suppressions)).toBe(true)
+    expect(apply([]).suppressions).toEqual([])
+  })
+
+  it('reaches the run settings from race()', () => {
+    expect(resolveRunSettings({ suppressions: ['src/legacy/**'] }, undefined, '/root').suppressions).toEqual(['src/legacy/**'])
+  })
+
+  it.each([
+    ['src/legacy/**', 'suppressions = "src/legacy/**" (from race() plugin options) is not valid: expected an array of strings, each an npm package name, a glob relative to the project root, or fn:<function name>.'],
+    [[''], 'suppressions[0] = "" (from race() plugin options) is not valid: expected a non-empty string: an npm package name'],
+    [['ok', '  '], 'suppressions[1] = "  " (from race() plugin options) is not valid: expected a non-empty string'],
+    [['ok', 3], 'suppressions[1] = 3 (from race() plugin options) is not valid: expected a non-empty string'],
+    [['fn:'], 'suppressions[0] = "fn:" (from race() plugin options) is not valid: expected fn: followed by a function name without spaces, such as fn:debit or fn:Ledger.debit.'],
+    [['fn:a b'], 'suppressions[0] = "fn:a b" (from race() plugin options) is not valid: expected fn: followed by a function name'],
+    [['/abs/src/**'], 'suppressions[0] = "/abs/src/**" (from race() plugin options) is not valid: expected a glob relative to the project root, not an absolute path.'],
+    [['C:\\src\\**'], 'suppressions[0] = "C:\\\\src\\\\**" (from race() plugin options) is not valid: expected a glob relative to the project root'],
+  ])('rejects %j, naming the entry', (value, message) => {
+    expect(() => apply(value)).toThrow(RaceOptionError)
+    expect(() => apply(value)).toThrow(message)
   })
 })

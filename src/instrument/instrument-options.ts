@@ -8,17 +8,10 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import picomatch from 'picomatch'
 import { globSync } from 'tinyglobby'
-import { RaceOptionError } from '../options.js'
+import { failOption } from '../bad-option.js'
+import { checkInstrument } from './instrument-check.js'
 
-/** What a user passes as `race({ instrument })`. */
-export interface InstrumentOptions {
-  /** npm packages whose own code is instrumented too (inlined through `test.server.deps.inline`). */
-  deps?: string[]
-  /** Globs (relative to the project root) of the files to instrument; default: every file. */
-  include?: string[]
-  /** Globs of files never to instrument. */
-  exclude?: string[]
-}
+export type { InstrumentOptions } from './instrument-check.js'
 
 /** The resolved form: `enabled` false when `instrument: false`. */
 export interface InstrumentSettings {
@@ -30,17 +23,8 @@ export interface InstrumentSettings {
   readonly exclude: readonly string[]
 }
 
-const NAME = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i
-
 function bad(option: string, value: unknown, allowed: string): never {
-  const shown = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value)
-  throw new RaceOptionError(`vitest-race: ${option} = ${shown} (from race() plugin options) is not valid: ${allowed}.`)
-}
-
-function stringList(option: string, value: unknown): string[] {
-  if (value === undefined) return []
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v !== '')) bad(option, value, 'expected an array of non-empty strings')
-  return value as string[]
+  return failOption('race() plugin options', option, value, allowed)
 }
 
 /** The folder of an installed package, resolved from the project root, or undefined. */
@@ -58,33 +42,24 @@ export function packageDir(name: string, root: string): string | undefined {
   }
 }
 
-/** Resolve and check `instrument` (undefined: defaults). */
+/** Resolve and check `instrument` (undefined: defaults): its shape, then each dep installed and each glob matching a file under `root`. */
 export function resolveInstrument(value: unknown, root: string): InstrumentSettings {
-  if (value === false) return Object.freeze({ enabled: false, deps: [], depDirs: [], include: [], exclude: [] })
-  if (value === undefined || value === true) return Object.freeze({ enabled: true, deps: [], depDirs: [], include: [], exclude: [] })
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) bad('instrument', value, 'expected false or an object { deps?, include?, exclude? }')
-  for (const key of Object.keys(value)) {
-    if (key !== 'deps' && key !== 'include' && key !== 'exclude') bad(`instrument.${key}`, (value as Record<string, unknown>)[key], 'unknown option; known options are deps, include, exclude')
-  }
-  const o = value as InstrumentOptions
-  const deps = stringList('instrument.deps', o.deps)
+  const o = checkInstrument(value, bad)
+  if (o === false) return Object.freeze({ enabled: false, deps: [], depDirs: [], include: [], exclude: [] })
   const depDirs: string[] = []
-  for (const dep of deps) {
-    if (!NAME.test(dep)) bad('instrument.deps', dep, 'expected an npm package name')
+  for (const dep of o.deps) {
     const dir = packageDir(dep, root)
     if (dir === undefined) bad('instrument.deps', dep, `the package is not installed (not found from ${root})`)
     depDirs.push(dir)
   }
-  const include = stringList('instrument.include', o.include)
-  const exclude = stringList('instrument.exclude', o.exclude)
-  for (const [option, globs] of [['instrument.include', include], ['instrument.exclude', exclude]] as const) {
+  for (const [option, globs] of [['instrument.include', o.include], ['instrument.exclude', o.exclude]] as const) {
     for (const glob of globs) {
       if (globSync(glob, { cwd: root, ignore: ['**/node_modules/**'], onlyFiles: true }).length === 0) {
         bad(option, glob, `the glob matches no file under ${root}`)
       }
     }
   }
-  return Object.freeze({ enabled: true, deps, depDirs, include, exclude })
+  return Object.freeze({ enabled: true, deps: o.deps, depDirs, include: o.include, exclude: o.exclude })
 }
 
 /** A filter over absolute file paths for include/exclude globs relative to `root`. */

@@ -2,13 +2,12 @@
  * Running a concurrentTest: the Vitest test function that runs the body once per iteration,
  * each under a different schedule, with fresh state. The first failing iteration (a race or
  * the body's own failure) fails the test and says how to replay it. The API users call
- * (`concurrentTest`, `.skip`, `.for`, `.extend`, …) is in concurrent-test-api.ts.
+ * (`concurrentTest`, `.skip`, `.for`, `.extend`, …) is in src/concurrent-test-api.ts.
  */
 import { appendFileSync } from 'node:fs'
 import fc from 'fast-check'
 import type { TestContext, TestOptions } from 'vitest'
 import { applyOptions, DEFAULT_SETTINGS, type RaceSettings } from '../options.js'
-import { META_KEY, type RaceMeta } from '../provided.js'
 import { describeValue, replayCommand, runSettings } from './run-settings.js'
 import { exploreRuns, type Failure, type Inputs } from './exploration.js'
 import { splitOptions } from './test-options.js'
@@ -17,10 +16,10 @@ import { timeBudget } from './time-budget.js'
 import type { ConcurrentContext } from './test-context.js'
 import { runIteration, type ConcurrentBody } from './iteration-runner.js'
 import { formatSteps } from '../report/schedule-steps.js'
-import { dataRaceError } from './race-failure.js'
+import { dataRaceError, failWithRaces } from './race-failure.js'
 import { formatSeed } from './random.js'
 import { safeDateNow } from './builtins.js'
-import { failWith, withNote } from './error-notes.js'
+import { failWith } from './error-notes.js'
 import { CONCURRENT_META_KEY } from './plain-test.js'
 
 export type { ConcurrentBody } from './iteration-runner.js'
@@ -166,7 +165,5 @@ async function raceFailure(settings: RaceSettings, body: ConcurrentBody, vitest:
   if (outcome.races.length === 0) outcome = first
   const error = dataRaceError(outcome.races, outcome.run, replay(settings, failure, vitest), settings.stripPathPrefix ?? settings.root, first.error)
   // For the run summary in Vitest's main process (reporter.ts).
-  const meta: RaceMeta = { races: error.races }
-  ;(vitest.task.meta as Record<string, unknown>)[META_KEY] = meta
-  return withNote(error, note)
+  return failWithRaces(vitest, error, note)
 }

@@ -16,7 +16,7 @@
  * emitting worker's turn.
  */
 import { EventEmitter } from 'node:events'
-import { Edge } from '../sync/edge.js'
+import { Edge } from './edge.js'
 import { safeApply, SafeWeakMap } from './builtins.js'
 
 /** Set on a wrapper of `emit` (task-sources.ts): the original it calls. */

@@ -13,7 +13,10 @@
  * is appended to the message of an ordinary mutable Error, or the value is wrapped.
  */
 import type { TestContext } from 'vitest'
+import { describeThrown } from '../report/describe-value.js'
 import { safeObjectIsExtensible, safeReflectGetOwnPropertyDescriptor } from './builtins.js'
+
+export { describeThrown } from '../report/describe-value.js'
 
 /** The annotation type the notes are filed under (printed by Vitest as `❯ vitest-race`). */
 export const NOTE_TYPE = 'vitest-race'
@@ -65,20 +68,4 @@ export async function failWith(vitest: TestContext, error: unknown, notes: reado
   let out: unknown = error
   for (let i = 0; i < notes.length; i++) out = withNote(out, notes[i]!)
   return out
-}
-
-/**
- * A one-line description of any thrown value, for our own messages: never throws, even for
- * a Symbol, `null`, an object without a prototype or a throwing `message` getter.
- */
-export function describeThrown(value: unknown): string {
-  try {
-    if (value instanceof Error) return `${String(value.name)}: ${String(value.message)}`
-    if (typeof value === 'string') return value
-    if (typeof value === 'symbol') return String(value)
-    if (value === null || typeof value !== 'object') return String(value)
-    return `${Object.prototype.toString.call(value)}`
-  } catch {
-    return 'a value whose description threw'
-  }
 }

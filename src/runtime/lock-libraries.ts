@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { Edge } from '../sync/edge.js'
+import { Edge } from './edge.js'
 import { safeApply } from './builtins.js'
 
 const PATCHED = Symbol.for('vitest-race.patched')

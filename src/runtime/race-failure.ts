@@ -1,16 +1,17 @@
 /**
- * From detector records and captured stacks to the error that fails the test: report data
- * first (RaceReport), text by the pure formatter, then a DataRaceError whose stack is the
- * current access and whose cause is the previous one.
+ * From an async iteration's detector records and captured stacks to report data (RaceReport);
+ * report/race-error.ts turns the data into the error, as it does for threads.
  */
+import type { TestContext } from 'vitest'
 import type { RaceRecord } from '../detector/race-record.js'
-import { DataRaceError, PreviousAccess } from '../report/data-race-error.js'
-import { formatRaces } from '../report/format.js'
-import { frameLocation, userFrames, userStackLines, type Frame } from '../report/frames.js'
+import { META_KEY, type RaceMeta } from '../provided.js'
+import type { DataRaceError } from '../report/data-race-error.js'
+import { frameLocation, userFrames, type Frame } from '../report/frames.js'
+import { raceError } from '../report/race-error.js'
 import type { RaceReport, ReportWorker } from '../report/race-report.js'
 import { RaceHalted, type IterationRun } from './iteration.js'
 import { OWN_DIRS } from './stacks.js'
-import { describeThrown } from './error-notes.js'
+import { withNote } from './error-notes.js'
 import { resolve as resolvePath } from 'node:path'
 import { siteFrame } from './site-table.js'
 
@@ -94,21 +95,22 @@ export function raceReport(race: RaceRecord, run: IterationRun, replay: string):
 
 /** The error for the races of one iteration. `also` is the iteration's own failure, if any. */
 export function dataRaceError(races: readonly RaceRecord[], run: IterationRun, replay: string, stripPathPrefix: string, also: unknown): DataRaceError {
-  const reports = races.map((r) => raceReport(r, run, replay))
-  let message = formatRaces(reports, { stripPathPrefix })
-  if (also !== undefined && !(also instanceof RaceHalted)) {
-    message += `\nThe same iteration also failed: ${describeThrown(also).split('\n')[0]}`
-  }
   const first = races[0]!
-  const currentStack = namedAfterClasses(first.current.stack, run)
-  const current = currentStack === undefined ? [] : userStackLines(currentStack, OWN_DIRS)
-  const previousStack = first.previousEvicted ? undefined : namedAfterClasses(first.previous.stack, run)
-  const cause =
-    previousStack === undefined
-      ? undefined
-      : new PreviousAccess(
-          `Previous ${first.previous.kind} at ${first.location.label} by ${first.previous.worker === 0 ? 'the test body' : `${run.workers.get(first.previous.worker)?.task === undefined ? 'worker' : 'task'} ${first.previous.worker}`}`,
-          userStackLines(previousStack, OWN_DIRS),
-        )
-  return new DataRaceError(message, reports, current, cause)
+  const stacks = {
+    current: namedAfterClasses(first.current.stack, run),
+    previous: first.previousEvicted ? undefined : namedAfterClasses(first.previous.stack, run),
+  }
+  const noted = also === undefined || also instanceof RaceHalted ? undefined : { error: also }
+  return raceError(races.map((r) => raceReport(r, run, replay)), stacks, { stripPathPrefix, ownDirs: OWN_DIRS, ...(noted === undefined ? {} : { also: noted }) })
+}
+
+/**
+ * The value a race failure throws, for async workers and threads alike: the reports left in
+ * the task meta for the run summary in Vitest's main process (reporter.ts), and the error with
+ * `note` (where it was found, how to replay it) after its message.
+ */
+export function failWithRaces(vitest: TestContext, error: DataRaceError, note: string): Error {
+  const meta: RaceMeta = { races: error.races }
+  ;(vitest.task.meta as Record<string, unknown>)[META_KEY] = meta
+  return withNote(error, note)
 }

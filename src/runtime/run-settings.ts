@@ -18,10 +18,7 @@ export function runSettings(): RaceSettings {
   return provided ?? resolveRunSettings(undefined, process.env.VITEST_RACE, process.cwd())
 }
 
-/** A value as an error message names it. */
-export function describeValue(v: unknown): string {
-  return typeof v === 'function' ? 'a function' : v === null ? 'null' : typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`
-}
+export { describeValue } from '../report/describe-value.js'
 
 /** `s` quoted for a POSIX shell. */
 function shellQuote(s: string): string {

@@ -67,7 +67,7 @@ function suppressedFrame(frame: Frame, root: string, list: readonly Matcher[]): 
 
 /** Split `races` into those to report and the count of suppressed ones. */
 export function suppressedRaces(races: readonly RaceRecord[], run: IterationRun, settings: RaceSettings): SuppressedRaces {
-  const list = matchers((settings as { suppressions?: readonly string[] }).suppressions ?? [])
+  const list = matchers(settings.suppressions)
   const kept: RaceRecord[] = []
   let suppressed = 0
   for (const race of races) {

@@ -5,7 +5,7 @@
  * that vitest-race passes on to Vitest. Any other key is an error that names it.
  */
 import type { TestOptions } from 'vitest'
-import { failOption, integerInRange, KNOWN, type OptionSource, type RaceOptions } from '../options.js'
+import { failOption, integerInRange, TEST_OPTIONS, type OptionSource, type PluginOnlyOption, type RaceOptions } from '../options.js'
 
 /** Vitest's own test options that a concurrentTest accepts beside the race options. */
 export type VitestTestOptions = Pick<TestOptions, 'retry' | 'repeats'>
@@ -19,11 +19,11 @@ export type VitestTestOptions = Pick<TestOptions, 'retry' | 'repeats'>
  */
 export type ConcurrentTestOptions = TestRaceOptions & VitestTestOptions
 
-/** The race options a test may set: all but the plugin's own `instrument`. */
-export type TestRaceOptions = Omit<RaceOptions, 'instrument'>
+/** The race options a test may set: all but the plugin's own `instrument` and `suppressions`. */
+export type TestRaceOptions = Omit<RaceOptions, PluginOnlyOption>
 
-/** The race options a test may set: every one but the plugin's `instrument`. */
-const RACE_KEYS: Readonly<Record<string, true>> = Object.fromEntries(Object.keys(KNOWN).filter((k) => k !== 'instrument').map((k) => [k, true]))
+/** The race options a test may set (the descriptor table's, less the plugin's own). */
+const RACE_KEYS: Readonly<Record<string, true>> = Object.fromEntries(TEST_OPTIONS.map((k) => [k, true]))
 const VITEST_KEYS: Record<keyof VitestTestOptions, true> = { retry: true, repeats: true }
 
 /** The options object split: what vitest-race resolves, and what goes to Vitest's `test()`. */

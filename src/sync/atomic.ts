@@ -4,7 +4,7 @@
  * release sequence; a plain store replaces it, as in TSan.
  */
 import { neverTracked } from '../runtime/track.js'
-import { Edge } from './edge.js'
+import { Edge } from '../runtime/edge.js'
 
 /**
  * A value shared by workers with atomic operations.

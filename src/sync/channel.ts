@@ -5,7 +5,7 @@
  * sees the channel closed.
  */
 import { neverTracked } from '../runtime/track.js'
-import { Edge, releasedEdge } from './edge.js'
+import { Edge, releasedEdge } from '../runtime/edge.js'
 import { WaitQueue } from './wait-queue.js'
 
 interface Item<T> {

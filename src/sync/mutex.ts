@@ -4,7 +4,7 @@
  * decides when the new holder goes on.
  */
 import { neverTracked } from '../runtime/track.js'
-import { Edge } from './edge.js'
+import { Edge } from '../runtime/edge.js'
 import { whileHeld } from './held.js'
 import { WaitQueue } from './wait-queue.js'
 

@@ -1,6 +1,6 @@
 /** Go's sync.Once: the function's end happens-before every `do` returning. */
 import { neverTracked } from '../runtime/track.js'
-import { Edge } from './edge.js'
+import { Edge } from '../runtime/edge.js'
 import { WaitQueue } from './wait-queue.js'
 
 /**

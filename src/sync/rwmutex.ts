@@ -4,7 +4,7 @@
  * other. A waiting writer keeps new readers out, as in Go.
  */
 import { neverTracked } from '../runtime/track.js'
-import { Edge } from './edge.js'
+import { Edge } from '../runtime/edge.js'
 import { WaitQueue } from './wait-queue.js'
 
 /**

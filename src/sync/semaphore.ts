@@ -1,6 +1,6 @@
 /** A counting semaphore. A release → a later acquire is a happens-before edge. */
 import { neverTracked } from '../runtime/track.js'
-import { Edge } from './edge.js'
+import { Edge } from '../runtime/edge.js'
 import { whileHeld } from './held.js'
 import { WaitQueue } from './wait-queue.js'
 

@@ -1,6 +1,6 @@
 /** Go's sync.WaitGroup: every `done` happens-before `wait` returning. */
 import { neverTracked } from '../runtime/track.js'
-import { Edge } from './edge.js'
+import { Edge } from '../runtime/edge.js'
 import { WaitQueue } from './wait-queue.js'
 
 /**

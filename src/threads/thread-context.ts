@@ -1,8 +1,8 @@
 /** The types a worker module and a threads test see (`vitest-race/threads`). */
 import type { SharedTypedArray } from './protocol.js'
-import type { ThreadMutex } from '../sync/thread-mutex.js'
-import type { ThreadWaitGroup } from '../sync/thread-wait-group.js'
-import type { ThreadOnce } from '../sync/thread-once.js'
+import type { ThreadMutex } from './thread-mutex.js'
+import type { ThreadWaitGroup } from './thread-wait-group.js'
+import type { ThreadOnce } from './thread-once.js'
 
 /** What `shared` may hold: integer and float typed arrays (copied into SharedArrayBuffers) and thread primitives. */
 export type SharedValue = SharedTypedArray | ThreadMutex | ThreadWaitGroup | ThreadOnce

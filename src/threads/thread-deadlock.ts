@@ -7,7 +7,7 @@
  */
 import { frameLocation } from '../report/frames.js'
 import { A } from './atomics-originals.js'
-import { HOLDER } from '../sync/thread-mutex.js'
+import { HOLDER } from './thread-mutex.js'
 import { THREAD_WAITS, THREAD_WORDS, Wait, WaitWord, WHERE_BYTES, type SharedEntry } from './protocol.js'
 
 /** A thread in a deadlock. */

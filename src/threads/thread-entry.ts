@@ -11,10 +11,10 @@ import { StressPauses } from './stress-pauses.js'
 import { abortCheck, ThreadLog, type ViewSink } from './thread-log.js'
 import { CurrentThread, setCurrentThread } from './current-thread.js'
 import { workerFunction } from './worker-module.js'
-import { ThreadMutex } from '../sync/thread-mutex.js'
-import { ThreadWaitGroup } from '../sync/thread-wait-group.js'
-import { ThreadOnce } from '../sync/thread-once.js'
-import { attach } from '../sync/thread-primitive.js'
+import { ThreadMutex } from './thread-mutex.js'
+import { ThreadWaitGroup } from './thread-wait-group.js'
+import { ThreadOnce } from './thread-once.js'
+import { attach } from './thread-primitive.js'
 
 // Stacks of a `.ts` worker module loaded through tsx point at its source lines.
 process.setSourceMapsEnabled(true)

@@ -1,12 +1,12 @@
 /**
  * From a threads iteration's detector records to the error that fails the test: stacks are
- * resolved from what the threads sent back, each pair of code lines is reported once, and the
- * text is the same two-access format as async mode, naming threads.
+ * resolved from what the threads sent back, each pair of code lines is reported once, and
+ * report/race-error.ts makes the error, as it does for async workers (naming threads).
  */
 import type { RaceRecord } from '../detector/race-record.js'
-import { DataRaceError, PreviousAccess } from '../report/data-race-error.js'
-import { formatRaces } from '../report/format.js'
+import type { DataRaceError } from '../report/data-race-error.js'
 import { userStackLines } from '../report/frames.js'
+import { raceError } from '../report/race-error.js'
 import { codePairKey, frames } from '../runtime/race-failure.js'
 import type { RaceReport } from '../report/race-report.js'
 import { OWN_DIRS } from '../runtime/stacks.js'
@@ -72,20 +72,6 @@ export function threadRaceError(
     replay,
     threads: true,
   }))
-  let message = formatRaces(reports, { stripPathPrefix })
-  if (also !== undefined) {
-    const text = also instanceof Error ? `${also.name}: ${also.message}` : String(also)
-    message += `\nThe same iteration also failed: ${text.split('\n')[0]}`
-  }
   const first = resolved[0]!
-  const current = first.current === undefined ? [] : userStackLines(first.current, OWN_DIRS)
-  const p = first.race.previous
-  const cause =
-    first.previous === undefined
-      ? undefined
-      : new PreviousAccess(
-          `Previous ${p.atomic ? 'atomic ' : ''}${p.kind} at ${first.race.location.label} by ${p.worker === 0 ? 'the test' : `thread ${p.worker - 1}`}`,
-          userStackLines(first.previous, OWN_DIRS),
-        )
-  return new DataRaceError(message, reports, current, cause)
+  return raceError(reports, { current: first.current, previous: first.previous }, { stripPathPrefix, ownDirs: OWN_DIRS, ...(also === undefined ? {} : { also: { error: also } }) })
 }

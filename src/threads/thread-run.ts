@@ -5,8 +5,8 @@
  */
 import type Tinypool from 'tinypool'
 import { MAIN_WORKER, type Detector } from '../detector/detector.js'
-import { describeValue } from '../runtime/run-settings.js'
-import { primitiveState } from '../sync/thread-primitive.js'
+import { describeValue } from '../report/describe-value.js'
+import { primitiveState } from './thread-primitive.js'
 import { A } from './atomics-originals.js'
 import { CONTROL_WORDS, Control, MAX_THREADS, TYPED_ARRAYS, WHERE_BYTES, type SharedEntry, type SharedTypedArray, type ThreadResult, type ThreadTask, type TypedArrayName } from './protocol.js'
 import { DEFAULT_LOG_EVENTS, newLogBuffer } from './thread-log.js'

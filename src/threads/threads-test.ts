@@ -13,10 +13,11 @@ import { afterAll, test, type ExpectStatic, type TestContext } from 'vitest'
 import { MAIN_WORKER } from '../detector/detector.js'
 import type { RaceRecord } from '../detector/race-record.js'
 import { applyOptions, failOption, integerInRange, type RaceOptions, type RaceSettings } from '../options.js'
-import { META_KEY, type RaceMeta } from '../provided.js'
 import { withNote } from '../runtime/error-notes.js'
+import { failWithRaces } from '../runtime/race-failure.js'
 import { formatSeed, randomSeed } from '../runtime/random.js'
-import { describeValue, replayCommand, runSettings } from '../runtime/run-settings.js'
+import { describeValue } from '../report/describe-value.js'
+import { replayCommand, runSettings } from '../runtime/run-settings.js'
 import { runThreadsOnce, share, type Shared } from './thread-run.js'
 import { captureStack } from '../runtime/stacks.js'
 import { installAtomicsPatch } from './atomics-patch.js'
@@ -246,9 +247,7 @@ async function raceFailure(name: string, first: Outcome, plan: IterationPlan): P
   }
   const { settings, vitest } = plan
   const error = threadRaceError(outcome.races, outcome.stacks, replay(settings, plan.seed, vitest), settings.stripPathPrefix ?? settings.root, first.error)
-  const meta: RaceMeta = { races: error.races }
-  ;(vitest.task.meta as Record<string, unknown>)[META_KEY] = meta
-  return withNote(error, note(name, settings, plan, true))
+  return failWithRaces(vitest, error, note(name, settings, plan, true))
 }
 
 async function runThreads(name: string, spec: ThreadsSpec, settings: RaceSettings, vitest: TestContext): Promise<void> {

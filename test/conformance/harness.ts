@@ -1,8 +1,8 @@
 /**
  * The conformance harness (modelled on Go's src/runtime/race/testdata): each case is a small
  * concurrentTest body named `Race…` (the detector must report a race in at least one of its
- * iterations) or `NoRace…` (it must report none in any iteration). Cases run under race mode,
- * in-process, through the same iteration runner as concurrentTest.
+ * iterations, at the `locations` it names) or `NoRace…` (it must report none in any iteration).
+ * Cases run under race mode, in-process, through the same iteration runner as concurrentTest.
  */
 import type { TestContext } from 'vitest'
 import { DEFAULT_SETTINGS, type RaceSettings, type Semantics } from '../../src/options.js'
@@ -18,6 +18,11 @@ export interface ConformanceCase {
   readonly semantics?: Semantics
   /** Iterations (different schedules); default 8. */
   readonly iterations?: number
+  /**
+   * A Race case: the locations its first racy iteration reports, as reports name them
+   * (`o.n`, `m.get("a")`), all of them and no other: the race found must be the one meant.
+   */
+  readonly locations?: readonly string[]
 }
 
 /** What the harness saw for one case. */
@@ -25,8 +30,10 @@ export interface CaseResult {
   readonly name: string
   readonly expectedRace: boolean
   readonly reported: boolean
-  /** Labels of the racing locations reported in the first racy iteration. */
+  /** Labels of the racing locations reported in the first racy iteration, each once, sorted. */
   readonly labels: readonly string[]
+  /** The case's `locations`, sorted (undefined when it names none). */
+  readonly expectedLocations: readonly string[] | undefined
   /** An error the body itself threw (other than a reported race), if any. */
   readonly error: unknown
   readonly ok: boolean
@@ -58,22 +65,31 @@ export async function runCase(c: ConformanceCase, vitest: TestContext): Promise<
     const outcome = await runIteration({ settings, seed, iteration: i, schedule, body: c.body, vitest })
     if (outcome.races.length > 0) {
       reported = true
-      labels = outcome.races.map((r) => r.location.label)
+      labels = [...new Set(outcome.races.map((r) => r.location.label))].sort()
     } else if (outcome.error !== undefined && error === undefined) {
       error = outcome.error
     }
   }
-  return { name: c.name, expectedRace, reported, labels, error, ok: reported === expectedRace && (reported || error === undefined) }
+  const expectedLocations = c.locations === undefined ? undefined : [...c.locations].sort()
+  const where = expectedLocations === undefined || !reported || expectedLocations.join('\n') === labels.join('\n')
+  return { name: c.name, expectedRace, reported, labels, expectedLocations, error, ok: reported === expectedRace && (reported || error === undefined) && where }
 }
 
-/** `Passed X of Y (F false positives, N false negatives)`, plus one line per failing case. */
+/** `Passed X of Y (F false positives, N false negatives)`, plus one line per failing case (a race at the wrong location among them). */
 export function summary(results: readonly CaseResult[]): string {
   const fp = results.filter((r) => !r.expectedRace && r.reported).length
   const fn = results.filter((r) => r.expectedRace && !r.reported).length
   const passed = results.filter((r) => r.ok).length
   const lines = [`Passed ${passed} of ${results.length} (${fp} false positives, ${fn} false negatives)`]
   for (const r of results.filter((x) => !x.ok)) {
-    const why = r.expectedRace && !r.reported ? 'no race reported' : r.reported ? `false positive on ${r.labels.join(', ')}` : `body failed: ${String(r.error)}`
+    const why =
+      r.expectedRace && !r.reported
+        ? 'no race reported'
+        : r.reported && !r.expectedRace
+          ? `false positive on ${r.labels.join(', ')}`
+          : r.reported
+            ? `raced at ${r.labels.join(', ')}, expected ${r.expectedLocations!.join(', ')}`
+            : `body failed: ${String(r.error)}`
     lines.push(`  FAIL ${r.name}: ${why}`)
   }
   return lines.join('\n')

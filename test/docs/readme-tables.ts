@@ -1,12 +1,34 @@
 /**
  * The README's reference tables against the code they describe: the options table against
- * src/options.ts (names, GORACE names, flags, ranges, defaults), the context helpers against
+ * the descriptor table (src/option-table.ts), cell by cell, the context helpers against
  * ConcurrentContext, the primitives against what src/index.ts exports. Each check returns the
  * problems it found, one line each.
  */
 import { readFileSync } from 'node:fs'
-import { applyOptions, applyRaceEnv, applyRaceFlags, DEFAULT_SETTINGS, type RaceOptions, type RaceSettings } from '../../src/options.js'
+import { applyOptions, applyRaceEnv, applyRaceFlags, DEFAULT_SETTINGS, OPTIONS, type OptionDescriptor } from '../../src/options.js'
+import { valuesText } from '../../src/option-values.js'
 import { codeSpans, leadingName, type Table } from './readme-blocks.js'
+
+/** The options table's columns, in order. */
+export const OPTION_COLUMNS = ['option', '`VITEST_RACE` name', 'flag', 'values', 'meaning', 'default'] as const
+
+/** The default as the table shows it: a number, `false`, `'random'` in code, or the descriptor's words (`none`). */
+function defaultCell(d: OptionDescriptor): string {
+  if (d.defaultShown !== undefined) return d.defaultShown
+  return typeof d.default === 'string' ? `\`'${d.default}'\`` : String(d.default)
+}
+
+/** The row the descriptor table gives for one option, cell by cell. */
+export function optionRow(d: OptionDescriptor): readonly string[] {
+  const code = (s: string | undefined) => (s === undefined ? '' : `\`${s}\``)
+  const meaning = d.see === undefined ? d.help : `${d.help} (see [${d.see[0]}](#${d.see[1]}))`
+  return [code(d.name), code(d.env), code(d.flag), valuesText(d.values), meaning, defaultCell(d)]
+}
+
+/** A row as a markdown line, to paste into the README. */
+function markdownRow(cells: readonly string[]): string {
+  return `| ${cells.join(' | ')} |`.replace(/ {2}\|/g, ' |')
+}
 
 function thrown(fn: () => unknown): string | undefined {
   try {
@@ -17,114 +39,39 @@ function thrown(fn: () => unknown): string | undefined {
   }
 }
 
-/** The names an error message lists after `prefix` (`known options are a, b, c.`). */
-function listed(message: string | undefined, prefix: string): string[] {
-  const at = message?.indexOf(prefix) ?? -1
-  if (message === undefined || at < 0) throw new Error(`expected a message listing names after "${prefix}", got: ${message}`)
-  return message
-    .slice(at + prefix.length)
-    .replace(/\.$/, '')
-    .split(',')
-    .map((s) => s.trim())
-}
-
-/** What options.ts knows, read through its own error messages (the lists it shows users). */
-export function knownNames(): { options: string[]; env: string[]; flags: string[] } {
-  return {
-    // `instrument` is an object, documented in its own section (Instrumentation), not in the table.
-    options: listed(thrown(() => applyOptions(DEFAULT_SETTINGS, { bogus: 1 } as never, 'race() plugin options')), 'known options are ').filter((n) => n !== 'instrument'),
-    env: listed(thrown(() => applyRaceEnv(DEFAULT_SETTINGS, 'bogus=1')), 'with names ').filter((n) => n !== 'race'),
-    flags: listed(thrown(() => applyRaceFlags(DEFAULT_SETTINGS, ['--race-bogus'])), 'known flags are ').filter((n) => n !== '--race'),
-  }
-}
-
-interface ValueSpec {
-  /** A valid value, as a string (for VITEST_RACE and flags) */
-  readonly sample: string
-  readonly valid: readonly unknown[]
-  readonly invalid: readonly unknown[]
-}
-
-/** The `values` column: `0..7`, `≥ 1`, `true, false`, `'random'`, `'pct'`, `a path`, `3:1:0`. */
-function valueSpec(cell: string): ValueSpec | string {
-  const range = /^(0x[0-9a-f]+|\d+)\.\.(0x[0-9a-f]+|\d+)$/i.exec(cell)
-  if (range !== null) {
-    const [lo, hi] = [Number(range[1]), Number(range[2])]
-    return { sample: range[2]!, valid: [lo, hi], invalid: [lo - 1, hi + 1] }
-  }
-  const atLeast = /^≥ (\d+)( \(\w+\))?$/.exec(cell)
-  if (atLeast !== null) {
-    const lo = Number(atLeast[1])
-    return { sample: String(lo + 6), valid: [lo, lo + 6], invalid: [lo - 1, 2.5] }
-  }
-  if (cell === 'true, false') return { sample: 'true', valid: [true, false], invalid: ['maybe'] }
-  if (cell === 'a path') return { sample: '/tmp/readme-path', valid: ['/tmp/readme-path'], invalid: [''] }
-  const spans = codeSpans(cell)
-  if (spans.length === 1 && /^\d+(:\d+)*$/.test(spans[0]!)) return { sample: spans[0]!, valid: [spans[0]], invalid: ['x:1'] }
-  const quoted = spans.map((s) => /^'([^']*)'$/.exec(s)?.[1])
-  if (quoted.length > 0 && quoted.every((q) => q !== undefined)) return { sample: quoted.at(-1)!, valid: quoted, invalid: ['bogus'] }
-  return `values "${cell}" are in no form the test knows (a..b, ≥ n, true, false, a path, \`3:1:0\`, \`'a'\`, \`'b'\`)`
-}
-
-/** The `default` column: a number, `false`, a quoted string, or words for "no value" (`none`, `random`, `Vitest's`). */
-function defaultValue(cell: string): unknown {
-  if (/^\d+$/.test(cell)) return Number(cell)
-  if (cell === 'true' || cell === 'false') return cell === 'true'
-  const quoted = /^`'([^']*)'`$/.exec(cell)
-  if (quoted !== null) return quoted[1]
-  return undefined
-}
-
-function setting(settings: RaceSettings, option: string): unknown {
-  return (settings as unknown as Record<string, unknown>)[option]
-}
-
-/** The options table: one row per option, with its VITEST_RACE name, flag, values and default. */
+/**
+ * The options table against the descriptor table (src/option-table.ts): one row per option,
+ * each cell as the descriptor gives it (rows in any order). Each problem names the option and
+ * shows the row to paste. A row's names also work: its VITEST_RACE name and flag set it.
+ */
 export function checkOptionsTable(table: Table): string[] {
   const problems: string[] = []
-  const col = (name: string) => table.header.findIndex((h) => h.replace(/`/g, '').toLowerCase() === name.toLowerCase())
-  const [cOption, cEnv, cFlag, cValues, cDefault] = ['option', 'VITEST_RACE name', 'flag', 'values', 'default'].map(col)
-  if ([cOption, cEnv, cFlag, cValues, cDefault].some((c) => c! < 0)) return [`the options table needs the columns option, VITEST_RACE name, flag, values, default; it has ${table.header.join(', ')}`]
-  const known = knownNames()
-  const rows = table.rows.map((r) => ({ option: codeSpans(r[cOption!]!)[0] ?? '', env: codeSpans(r[cEnv!]!)[0], flag: codeSpans(r[cFlag!]!)[0], values: r[cValues!]!, default: r[cDefault!]! }))
-  const same = (what: string, documented: (string | undefined)[], actual: string[]) => {
-    const doc = documented.filter((d): d is string => d !== undefined)
-    const missing = actual.filter((a) => !doc.includes(a))
-    const extra = doc.filter((d) => !actual.includes(d))
-    if (missing.length > 0) problems.push(`${what} missing from the options table: ${missing.join(', ')}`)
-    if (extra.length > 0) problems.push(`${what} in the options table that src/options.ts does not know: ${extra.join(', ')}`)
-  }
-  same('options', rows.map((r) => r.option), known.options)
-  same('VITEST_RACE names', rows.map((r) => r.env), known.env)
-  same('flags', rows.map((r) => r.flag), known.flags)
-  for (const row of rows) {
-    const option = row.option as keyof RaceOptions
-    const spec = valueSpec(row.values)
-    if (typeof spec === 'string') {
-      problems.push(`${option}: ${spec}`)
+  if (table.header.join('|') !== OPTION_COLUMNS.join('|')) return [`the options table's columns are ${table.header.join(', ')}; expected ${OPTION_COLUMNS.join(', ')}`]
+  const documented = new Map(table.rows.map((r) => [codeSpans(r[0]!)[0] ?? r[0]!, r]))
+  const descriptors = Object.values(OPTIONS) as OptionDescriptor[]
+  for (const d of descriptors) {
+    const row = documented.get(d.name)
+    const expected = optionRow(d)
+    if (row === undefined) {
+      problems.push(`${d.name} is missing from the options table; add: ${markdownRow(expected)}`)
       continue
     }
-    for (const v of spec.valid) {
-      const error = thrown(() => applyOptions(DEFAULT_SETTINGS, { [option]: v }, 'race() plugin options'))
-      if (error !== undefined) problems.push(`${option}: the table allows ${JSON.stringify(v)}, options.ts says: ${error}`)
+    const differ = OPTION_COLUMNS.filter((_, i) => row[i] !== expected[i])
+    if (differ.length > 0) problems.push(`${d.name}: the table's ${differ.join(', ')} differ from src/option-table.ts; the row is: ${markdownRow(expected)}`)
+    const sample = d.values.kind === 'boolean' ? 'true' : d.values.kind === 'choice' ? d.values.choices.at(-1)! : d.values.kind === 'integer' ? String(d.values.min + 1) : undefined
+    if (sample === undefined) continue
+    const value = (applyOptions(DEFAULT_SETTINGS, { [d.name]: sample }, 'race() plugin options') as unknown as Record<string, unknown>)[d.name]
+    if (d.env !== undefined) {
+      const got = thrown(() => applyRaceEnv(DEFAULT_SETTINGS, `${d.env}=${sample}`)) ?? (applyRaceEnv(DEFAULT_SETTINGS, `${d.env}=${sample}`) as unknown as Record<string, unknown>)[d.name]
+      if (got !== value) problems.push(`${d.name}: VITEST_RACE="${d.env}=${sample}" does not set it (got ${String(got)})`)
     }
-    for (const v of spec.invalid) {
-      if (thrown(() => applyOptions(DEFAULT_SETTINGS, { [option]: v }, 'race() plugin options')) === undefined) problems.push(`${option}: the table's "${row.values}" excludes ${JSON.stringify(v)}, options.ts accepts it`)
-    }
-    const expected = setting(applyOptions(DEFAULT_SETTINGS, { [option]: spec.sample }, 'race() plugin options'), option)
-    if (row.env !== undefined) {
-      const got = thrown(() => applyRaceEnv(DEFAULT_SETTINGS, `${row.env}=${spec.sample}`)) ?? setting(applyRaceEnv(DEFAULT_SETTINGS, `${row.env}=${spec.sample}`), option)
-      if (got !== expected) problems.push(`${option}: VITEST_RACE="${row.env}=${spec.sample}" does not set it (got ${String(got)})`)
-    }
-    if (row.flag !== undefined) {
-      const got = thrown(() => applyRaceFlags(DEFAULT_SETTINGS, [`${row.flag}=${spec.sample}`])) ?? setting(applyRaceFlags(DEFAULT_SETTINGS, [`${row.flag}=${spec.sample}`]), option)
-      if (got !== expected) problems.push(`${option}: ${row.flag}=${spec.sample} does not set it (got ${String(got)})`)
-    }
-    const documented = defaultValue(row.default)
-    if (documented !== setting(DEFAULT_SETTINGS, option)) {
-      problems.push(`${option}: the table's default "${row.default}" is not DEFAULT_SETTINGS.${option} = ${JSON.stringify(setting(DEFAULT_SETTINGS, option))}`)
+    if (d.flag !== undefined) {
+      const got = thrown(() => applyRaceFlags(DEFAULT_SETTINGS, [`${d.flag}=${sample}`])) ?? (applyRaceFlags(DEFAULT_SETTINGS, [`${d.flag}=${sample}`]) as unknown as Record<string, unknown>)[d.name]
+      if (got !== value) problems.push(`${d.name}: ${d.flag}=${sample} does not set it (got ${String(got)})`)
     }
   }
+  const extra = [...documented.keys()].filter((name) => !(name in OPTIONS))
+  if (extra.length > 0) problems.push(`options in the options table that src/option-table.ts does not have: ${extra.join(', ')}`)
   return problems
 }
 

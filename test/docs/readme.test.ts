@@ -121,7 +121,7 @@ describe('README.md: commands and checks without a run', () => {
     }
   })
 
-  it('options-table: every option, VITEST_RACE name, flag, range and default as src/options.ts has them', () => {
+  it('options-table: every option, cell by cell, as the descriptor table (src/option-table.ts) has it', () => {
     expect(checkOptionsTable(tableOf('options-table'))).toEqual([])
   })
 

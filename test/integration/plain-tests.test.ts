@@ -15,7 +15,7 @@ describe('plain tests in race mode', () => {
 
   it('fails each racy test with one report, passes every fixed one, and exits 66', () => {
     expect(run.code).toBe(66)
-    expect(run.output).toContain('Found 4 data race(s) (1 more suppressed)')
+    expect(run.output).toContain('Found 4 data race(s) (2 more suppressed)')
     const summary = run.output.slice(run.output.indexOf('Found 4 data race(s)'))
     for (const name of ['two debits in Promise.all', 'a debit left in flight, awaited later', 'two async listeners of one event', 'a timer callback against the test']) {
       expect(summary).toContain(`  ${name}: `)
@@ -31,6 +31,7 @@ describe('plain tests in race mode', () => {
       'a cached promise shared by three callers',
       'a known race, suppressed by a comment',
       'a racy test that turns race mode off',
+      'a known race in a function the suppressions option names',
     ]) {
       expect(run.output).toMatch(new RegExp(`✓ .*${name}`))
     }

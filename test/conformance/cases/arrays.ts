@@ -3,6 +3,7 @@ import type { ConformanceCase } from '../harness.js'
 export const cases: ConformanceCase[] = [
   {
     name: 'RaceArraySameIndexReadPauseWrite',
+    locations: ['arr[0]'],
     body: async ({ track, fanOut, pause }) => {
       const arr = track([0, 0], 'arr')
       await fanOut(2, async (i) => {
@@ -14,6 +15,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceArrayPushAfterReadingLength',
+    locations: ['arr.length'],
     body: async ({ track, fanOut, pause }) => {
       const arr = track<number[]>([], 'arr')
       await fanOut(2, async (i) => {
@@ -25,6 +27,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceArrayIndexWriteAtReadLength',
+    locations: ['arr.length'],
     body: async ({ track, fanOut, pause }) => {
       const arr = track<number[]>([], 'arr')
       await fanOut(3, async (i) => {
@@ -36,6 +39,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceArrayIncludesThenPush',
+    locations: ['arr.length'],
     body: async ({ track, fanOut, pause }) => {
       const arr = track<number[]>([], 'arr')
       await fanOut(2, async (i) => {
@@ -47,6 +51,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceArrayIndexOfThenSplice',
+    locations: ['arr[1]', 'arr.length'],
     body: async ({ track, fanOut, pause }) => {
       const arr = track([10, 11, 12, 13], 'arr')
       await fanOut(2, async (i) => {
@@ -58,6 +63,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceArrayPopAfterLengthCheck',
+    locations: ['arr.length'],
     body: async ({ track, fanOut, pause }) => {
       const arr = track([1, 2, 3], 'arr')
       await fanOut(2, async () => {

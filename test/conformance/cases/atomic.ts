@@ -73,6 +73,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceAtomicFlagSetBeforeDataWrite',
+    locations: ['o.data'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ data: 0 }, 'o')
       const ready = new Atomic(false)
@@ -92,6 +93,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceAtomicCounterDoesNotGuardField',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const calls = new Atomic(0)
@@ -106,6 +108,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceAtomicSpinLockReleasedEarly',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const lock = new Atomic(0)

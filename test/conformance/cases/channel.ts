@@ -122,6 +122,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceChannelWriteAfterSend',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const ch = new Channel<number>(1)
@@ -141,6 +142,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceChannelSenderKeepsMutatingSentObject',
+    locations: ['job.steps'],
     body: async ({ track, fanOut, pause }) => {
       const job = track({ steps: 0 }, 'job')
       const ch = new Channel<{ steps: number }>(1)
@@ -160,6 +162,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceChannelCapacityTwoTokenDoesNotExclude',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const token = new Channel<void>(2)
@@ -174,6 +177,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceChannelBufferedSendDoesNotWaitForReceive',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const ch = new Channel<void>(1)
@@ -193,6 +197,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceChannelWriteAfterClose',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const ch = new Channel<number>()

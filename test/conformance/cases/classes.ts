@@ -58,6 +58,7 @@ class LockedAccount {
 export const cases: ConformanceCase[] = [
   {
     name: 'RaceClassAsyncMethodReadAwaitWrite',
+    locations: ['counter.n'],
     body: async ({ track, fanOut, scheduled }) => {
       const c = track(new Counter(), 'counter')
       const io = scheduled(async function io() {})
@@ -66,6 +67,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceClassGetterThenSetter',
+    locations: ['box._value'],
     body: async ({ track, fanOut, pause }) => {
       const b = track(new Box(), 'box')
       await fanOut(2, async (i) => {
@@ -77,6 +79,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceClassInheritedAsyncMethod',
+    locations: ['derived.count'],
     body: async ({ track, fanOut, pause }) => {
       const d = track(new Derived(), 'derived')
       await fanOut(3, () => d.inc(pause))
@@ -84,6 +87,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceClassServiceMapField',
+    locations: ['svc.balances.get("merchant")'],
     body: async ({ track, fanOut, scheduled }) => {
       const svc = track(new BalanceService(scheduled(async function audit() {})), 'svc')
       await fanOut(3, () => svc.debit('merchant', 100))

@@ -3,6 +3,7 @@ import type { ConformanceCase } from '../harness.js'
 export const cases: ConformanceCase[] = [
   {
     name: 'RaceMapGetPauseSet',
+    locations: ['m.get("a")'],
     body: async ({ track, fanOut, pause }) => {
       const m = track(new Map([['a', 0]]), 'm')
       await fanOut(2, async () => {
@@ -14,6 +15,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceMapHasThenSet',
+    locations: ['m.get("owner")'],
     body: async ({ track, fanOut, pause }) => {
       const m = track(new Map<string, number>(), 'm')
       await fanOut(2, async (i) => {
@@ -25,6 +27,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceMapSizeThenSetNewKey',
+    locations: ['m.size'],
     body: async ({ track, fanOut, pause }) => {
       const m = track(new Map<string, number>(), 'm')
       await fanOut(2, async (i) => {
@@ -36,6 +39,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceMapGetThenDelete',
+    locations: ['m.get("session")'],
     body: async ({ track, fanOut, pause }) => {
       const m = track(new Map([['session', 1]]), 'm')
       await fanOut(2, async () => {
@@ -48,6 +52,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceMapValueObjectField',
+    locations: ['accounts.get("acct").balance'],
     body: async ({ track, fanOut, scheduled }) => {
       const m = track(new Map([['acct', { balance: 100 }]]), 'accounts')
       const audit = scheduled(async function audit() {})
@@ -61,6 +66,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceSetHasThenAdd',
+    locations: ['s.has("x")'],
     body: async ({ track, fanOut, pause }) => {
       const s = track(new Set<string>(), 's')
       await fanOut(2, async () => {
@@ -73,6 +79,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceSetIterateThenDeleteFirst',
+    locations: ['s.has(1)'],
     body: async ({ track, fanOut, pause }) => {
       const s = track(new Set([1, 2, 3]), 's')
       await fanOut(2, async () => {

@@ -3,6 +3,7 @@ import type { ConformanceCase } from '../harness.js'
 export const cases: ConformanceCase[] = [
   {
     name: 'RaceFieldReadPauseWrite',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       await fanOut(2, async () => {
@@ -14,6 +15,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceFieldReadScheduledIoWrite',
+    locations: ['o.n'],
     body: async ({ track, fanOut, scheduled }) => {
       const o = track({ n: 0 }, 'o')
       const io = scheduled(async function save() {})
@@ -26,6 +28,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceFieldNestedObject',
+    locations: ['o.a.b.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ a: { b: { n: 0 } } }, 'o')
       await fanOut(2, async (i) => {
@@ -37,6 +40,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceFieldStaleMax',
+    locations: ['o.max'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ max: 0 }, 'o')
       await fanOut(3, async (i) => {
@@ -48,6 +52,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceFieldKeysThenAddKey',
+    locations: ['Object.keys(o)'],
     body: async ({ track, fanOut, pause }) => {
       const o = track<Record<string, number>>({}, 'o')
       await fanOut(2, async (i) => {
@@ -59,6 +64,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceFieldReadTwoAwaitsWrite',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       await fanOut(2, async () => {

@@ -87,6 +87,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceConcurrentFanOuts',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const update = async () => {
@@ -99,6 +100,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceSpawnNotYetJoined',
+    locations: ['o.n'],
     body: async ({ track, spawn, pause }) => {
       const o = track({ n: 0 }, 'o')
       const update = async () => {
@@ -113,6 +115,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceBodyWriteAfterFork',
+    locations: ['o.n'],
     body: async ({ track, spawn, pause }) => {
       const o = track({ n: 0 }, 'o')
       const p = spawn(async () => {
@@ -126,6 +129,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceNestedSpawnJoinedTooLate',
+    locations: ['o.n'],
     body: async ({ track, fanOut, spawn, pause }) => {
       const o = track({ n: 0 }, 'o')
       await fanOut(1, async () => {

@@ -66,6 +66,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceMutexReadOutsideLock',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const mu = new Mutex()
@@ -80,6 +81,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceMutexSplitCriticalSection',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const mu = new Mutex()
@@ -94,6 +96,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceMutexWriteAfterUnlock',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const mu = new Mutex()
@@ -108,6 +111,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceMutexDifferentMutexes',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const mus = [new Mutex(), new Mutex()]
@@ -122,6 +126,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceMutexOneWorkerSkipsLock',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const mu = new Mutex()

@@ -145,6 +145,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceNodeSetImmediateSplitsTheTurn',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       await fanOut(2, async () => {
@@ -161,6 +162,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceNodeThenCallbackIsALaterTurn',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       await fanOut(2, async () => {

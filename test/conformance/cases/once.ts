@@ -54,6 +54,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceOnceSeparateOncePerWorker',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const onces = [new Once<void>(), new Once<void>()]
@@ -68,6 +69,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceOnceWriteOutsideOnce',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const once = new Once<void>()
@@ -87,6 +89,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceOnceDoesNotGuardCodeAfterDo',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const once = new Once<void>()

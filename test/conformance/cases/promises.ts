@@ -107,6 +107,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RacePromiseResolvedBeforeWrite',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const ready = deferred()
@@ -147,6 +148,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RacePromiseRaceLoserNotOrdered',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const won = deferred()
@@ -172,6 +174,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RacePromiseAlreadyResolvedIsNotAnEdge',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const settled = Promise.resolve()
@@ -185,6 +188,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RacePromiseSchedulerWakeIsNotAnEdge',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause, scheduled }) => {
       const o = track({ n: 0 }, 'o')
       const io = scheduled(async function io() {})
@@ -199,6 +203,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RacePromiseUnrelatedDeferred',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const a = deferred()

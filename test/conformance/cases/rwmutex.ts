@@ -58,6 +58,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceRWMutexWriteUnderReadLock',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const rw = new RWMutex()
@@ -72,6 +73,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceRWMutexUpgradeWithoutRecheck',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const rw = new RWMutex()
@@ -88,6 +90,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceRWMutexWriterSkipsLock',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const rw = new RWMutex()

@@ -48,6 +48,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceSemaphoreTwoHolders',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const sem = new Semaphore(2)
@@ -65,6 +66,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceSemaphoreReleasedBeforeWrite',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const sem = new Semaphore(1)
@@ -79,6 +81,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceSemaphoreThreeWorkersTwoPermits',
+    locations: ['o.n'],
     body: async ({ track, fanOut, scheduled }) => {
       const o = track({ n: 0 }, 'o')
       const sem = new Semaphore(2)

@@ -5,6 +5,7 @@ import { deferred } from './helpers.js'
 export const cases: ConformanceCase[] = [
   {
     name: 'RaceStrictBlindWrites',
+    locations: ['o.n'],
     semantics: 'strict',
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
@@ -16,6 +17,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceStrictReadVersusWrite',
+    locations: ['o.n'],
     semantics: 'strict',
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
@@ -29,6 +31,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceStrictIncrementInOneTurn',
+    locations: ['o.n'],
     semantics: 'strict',
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
@@ -40,6 +43,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceStrictPushFromTwoWorkers',
+    locations: ['arr.length'],
     semantics: 'strict',
     body: async ({ track, fanOut, pause }) => {
       const arr = track<number[]>([], 'arr')
@@ -51,6 +55,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceStrictMapBlindSets',
+    locations: ['m.get("k")'],
     semantics: 'strict',
     body: async ({ track, fanOut, pause }) => {
       const m = track(new Map<string, number>([['k', 0]]), 'm')
@@ -62,6 +67,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceStrictReadBeforeWaitGroupWait',
+    locations: ['o.n'],
     semantics: 'strict',
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
@@ -82,6 +88,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceStrictReadBeforeAtomicLoad',
+    locations: ['o.data'],
     semantics: 'strict',
     body: async ({ track, fanOut, pause }) => {
       const o = track({ data: 0 }, 'o')
@@ -100,6 +107,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceStrictSemaphoreTwoPermits',
+    locations: ['o.n'],
     semantics: 'strict',
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')

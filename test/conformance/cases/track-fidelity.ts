@@ -84,6 +84,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceTrackMapSubclassOverrideReadAwaitWrite',
+    locations: ['hits.get("home")'],
     body: async ({ track, fanOut, pause }) => {
       const hits = track(new DefaultMap<string, number>(() => 0), 'hits')
       await fanOut(2, async () => {
@@ -107,6 +108,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceTrackSymbolKeyedField',
+    locations: ['o[Symbol(hits)]'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ [HITS]: 0 }, 'o')
       await fanOut(2, async () => {

@@ -120,6 +120,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceTransitiveMiddleReleasesBeforeAcquire',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const p1 = deferred()
@@ -144,6 +145,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceTransitiveOnlyOneBranchSignals',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const ch = new Channel<void>(2)

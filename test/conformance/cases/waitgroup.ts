@@ -66,6 +66,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceWaitGroupDoneBeforeWrite',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const wg = new WaitGroup()
@@ -86,6 +87,7 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'RaceWaitGroupWorkerNotCounted',
+    locations: ['o.n'],
     body: async ({ track, fanOut, pause }) => {
       const o = track({ n: 0 }, 'o')
       const wg = new WaitGroup()

@@ -2,8 +2,8 @@
  * ThreadWaitGroup: Go's sync.WaitGroup for worker threads. Every `done` happens-before the
  * `wait` that returns because the counter reached zero.
  */
-import { A } from '../threads/atomics-originals.js'
-import { Ev, Wait, type PrimitiveKind } from '../threads/protocol.js'
+import { A } from './atomics-originals.js'
+import { Ev, Wait, type PrimitiveKind } from './protocol.js'
 import { ThreadPrimitive } from './thread-primitive.js'
 
 /**

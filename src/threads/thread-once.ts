@@ -2,8 +2,8 @@
  * ThreadOnce: Go's sync.Once for worker threads. The end of the one call of the function
  * happens-before every `do` returning.
  */
-import { A } from '../threads/atomics-originals.js'
-import { Ev, Wait, type PrimitiveKind } from '../threads/protocol.js'
+import { A } from './atomics-originals.js'
+import { Ev, Wait, type PrimitiveKind } from './protocol.js'
 import { ThreadPrimitive } from './thread-primitive.js'
 
 const IDLE = 0

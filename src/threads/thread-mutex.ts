@@ -2,9 +2,9 @@
  * ThreadMutex: Go's sync.Mutex for worker threads, on Atomics.wait/notify. Unlock
  * happens-before the next lock.
  */
-import { A, lockWord, unlockWord } from '../threads/atomics-originals.js'
-import { Ev, Wait, type PrimitiveKind } from '../threads/protocol.js'
-import { currentThread } from '../threads/current-thread.js'
+import { A, lockWord, unlockWord } from './atomics-originals.js'
+import { Ev, Wait, type PrimitiveKind } from './protocol.js'
+import { currentThread } from './current-thread.js'
 import { ThreadPrimitive } from './thread-primitive.js'
 
 /** The word that names the thread holding the lock. */

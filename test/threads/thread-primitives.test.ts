@@ -1,7 +1,7 @@
 /** The thread primitives on one thread: their contracts and their errors (threads: test/integration/threads.test.ts). */
 import { describe, expect, it } from 'vitest'
 import { ThreadMutex, ThreadOnce, ThreadWaitGroup } from '../../src/threads.js'
-import { primitiveState } from '../../src/sync/thread-primitive.js'
+import { primitiveState } from '../../src/threads/thread-primitive.js'
 
 describe('ThreadMutex', () => {
   it('lock, tryLock, unlock', () => {

@@ -4,7 +4,7 @@
  * detector and starts afresh under the next.
  */
 import { SyncClock, type Detector } from '../detector/detector.js'
-import { currentContext } from '../runtime/context.js'
+import { currentContext } from './context.js'
 
 /** Where releases accumulate and acquires read: a mutex, a WaitGroup, one channel slot. */
 export class Edge {

@@ -7,13 +7,13 @@
  */
 import fc from 'fast-check'
 import { test, type TestContext, type TestOptions } from 'vitest'
-import { registerThreads, type ThreadCheck, type ThreadsOptions } from '../threads/threads-test.js'
-import type { SharedShape } from '../threads/thread-context.js'
-import { checkTest, showingSource, testHandler, type PropertyBody } from './concurrent-test.js'
-import type { ConcurrentBody } from './iteration-runner.js'
-import type { ConcurrentContext } from './test-context.js'
-import type { ConcurrentTestOptions } from './test-options.js'
-import { contextParameterSource } from './fixture-source.js'
+import { registerThreads, type ThreadCheck, type ThreadsOptions } from './threads/threads-test.js'
+import type { SharedShape } from './threads/thread-context.js'
+import { checkTest, showingSource, testHandler, type PropertyBody } from './runtime/concurrent-test.js'
+import type { ConcurrentBody } from './runtime/iteration-runner.js'
+import type { ConcurrentContext } from './runtime/test-context.js'
+import type { ConcurrentTestOptions } from './runtime/test-options.js'
+import { contextParameterSource } from './runtime/fixture-source.js'
 
 /** A concurrentTest body whose context also holds the fixtures `Extra` (see `.extend`). */
 export type ConcurrentBodyWith<Extra extends object> = (ctx: ConcurrentContext & Extra) => unknown

@@ -3,9 +3,9 @@
  * primitive built in a test's `shared()` crosses to every thread; there it is rebuilt around
  * the same buffer with the id its events carry in the thread's log.
  */
-import type { PrimitiveKind } from '../threads/protocol.js'
-import { beginWait, currentThread, type WaitMark } from '../threads/current-thread.js'
-import type { ThreadLog } from '../threads/thread-log.js'
+import type { PrimitiveKind } from './protocol.js'
+import { beginWait, currentThread, type WaitMark } from './current-thread.js'
+import type { ThreadLog } from './thread-log.js'
 
 /** The key of a thread primitive's shared state (a registered symbol: any copy of the package sees it). */
 export const PRIMITIVE_STATE = Symbol.for('vitest-race.thread-primitive')
