@@ -22,10 +22,6 @@ declare module 'vitest' {
   interface ProvidedContext {
     'vitest-race:settings': RaceSettings
   }
-}
-
-// Vitest re-exports TaskMeta from its runner: the interface merges there.
-declare module '@vitest/runner' {
   interface TaskMeta {
     /** `false`: race mode does not check this test (`test('…', { meta: { race: false } }, fn)`). */
     race?: boolean
