@@ -162,7 +162,7 @@ async function raceFailure(settings: RaceSettings, body: ConcurrentBody, vitest:
   let outcome = await runIteration({ ...plan, capture: { labels } })
   if (outcome.races.length === 0) outcome = await runIteration({ ...plan, capture: 'all' })
   if (outcome.races.length === 0) outcome = first
-  const error = dataRaceError(outcome.races, outcome.run, replay(settings, failure, vitest), settings.stripPathPrefix ?? settings.root, first.error)
+  const error = dataRaceError(outcome.races, outcome.run, replay(settings, failure, vitest), settings.stripPathPrefix ?? settings.root, first.failed ? { error: first.error } : undefined)
   // For the run summary in Vitest's main process (reporter.ts).
   const meta: RaceMeta = { races: error.races }
   ;(vitest.task.meta as Record<string, unknown>)[META_KEY] = meta

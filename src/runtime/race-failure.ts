@@ -83,12 +83,15 @@ export function raceReport(race: RaceRecord, run: IterationRun, replay: string):
   }
 }
 
-/** The error for the races of one iteration. `also` is the iteration's own failure, if any. */
-export function dataRaceError(races: readonly RaceRecord[], run: IterationRun, replay: string, stripPathPrefix: string, also: unknown): DataRaceError {
+/**
+ * The error for the races of one iteration. `also` holds the iteration's own failure, if any
+ * (boxed: a thrown `undefined` is a failure too).
+ */
+export function dataRaceError(races: readonly RaceRecord[], run: IterationRun, replay: string, stripPathPrefix: string, also: { readonly error: unknown } | undefined): DataRaceError {
   const reports = races.map((r) => raceReport(r, run, replay))
   let message = formatRaces(reports, { stripPathPrefix })
-  if (also !== undefined && !(also instanceof RaceHalted)) {
-    message += `\nThe same iteration also failed: ${describeThrown(also).split('\n')[0]}`
+  if (also !== undefined && !(also.error instanceof RaceHalted)) {
+    message += `\nThe same iteration also failed: ${describeThrown(also.error).split('\n')[0]}`
   }
   const first = races[0]!
   const currentStack = namedAfterClasses(first.current.stack, run)

@@ -54,13 +54,13 @@ function distinct(races: readonly RaceRecord[], stacks: readonly (readonly strin
   return out
 }
 
-/** The error for the races of one threads iteration; `also` is the iteration's own failure, if any. */
+/** The error for the races of one threads iteration; `also` holds the iteration's own failure, if any (boxed: `check` may throw `undefined`). */
 export function threadRaceError(
   races: readonly RaceRecord[],
   stacks: readonly (readonly string[])[],
   replay: string,
   stripPathPrefix: string,
-  also: unknown,
+  also: { readonly error: unknown } | undefined,
 ): DataRaceError {
   const resolved = distinct(races, stacks)
   const reports: RaceReport[] = resolved.map(({ race, current, previous }) => ({
@@ -74,7 +74,7 @@ export function threadRaceError(
   }))
   let message = formatRaces(reports, { stripPathPrefix })
   if (also !== undefined) {
-    const text = also instanceof Error ? `${also.name}: ${also.message}` : String(also)
+    const text = also.error instanceof Error ? `${also.error.name}: ${also.error.message}` : String(also.error)
     message += `\nThe same iteration also failed: ${text.split('\n')[0]}`
   }
   const first = resolved[0]!

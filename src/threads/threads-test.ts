@@ -161,7 +161,9 @@ interface Outcome {
   readonly races: RaceRecord[]
   /** Each thread's captured stacks. */
   readonly stacks: (readonly string[])[]
-  /** `check`'s failure. */
+  /** Whether `check` (or building the shared state) threw: explicit, since it may throw `undefined`. */
+  readonly failed: boolean
+  /** What it threw, unchanged. */
   readonly error: unknown
   /** A thread that threw or could not start, or threads blocked for good. */
   readonly threadError: ThreadError | ThreadsDeadlockError | undefined
@@ -187,13 +189,14 @@ async function runIteration(plan: IterationPlan): Promise<Outcome> {
   try {
     built = share(spec.shared(), plan.primitives)
   } catch (e) {
-    return { races: [], stacks: [], error: e, threadError: undefined, merge: undefined }
+    return { races: [], stacks: [], failed: true, error: e, threadError: undefined, merge: undefined }
   }
   const n = spec.threads
   const { results, failure, merge, detector, deadlock } = await runThreadsOnce({ pool: plan.pool, module: plan.url, threads: n, shared: built, race: settings.race, historySize: settings.historySize, seed: plan.seed, capture: plan.capture })
-  if (failure !== undefined) return { races: [], stacks: [], error: undefined, threadError: new ThreadError(failure.thread, failure.error), merge }
-  if (deadlock !== undefined) return { races: [], stacks: [], error: undefined, threadError: new ThreadsDeadlockError(deadlock, settings.stripPathPrefix ?? settings.root), merge }
+  if (failure !== undefined) return { races: [], stacks: [], failed: false, error: undefined, threadError: new ThreadError(failure.thread, failure.error), merge }
+  if (deadlock !== undefined) return { races: [], stacks: [], failed: false, error: undefined, threadError: new ThreadsDeadlockError(deadlock, settings.stripPathPrefix ?? settings.root), merge }
   let error: unknown
+  let failed = false
   if (spec.check !== undefined) {
     const sink = merge === undefined ? undefined : new TestSink(merge, new Set(plan.capture))
     const shared: Record<string, unknown> = { ...built.primitives }
@@ -202,9 +205,10 @@ async function runIteration(plan: IterationPlan): Promise<Outcome> {
       await spec.check({ shared: shared as SharedObject, threads: n, iteration: plan.iteration, expect: plan.vitest.expect })
     } catch (e) {
       error = e
+      failed = true
     }
   }
-  return { races: detector?.races ?? [], stacks: results.map((r) => r.stacks), error, threadError: undefined, merge }
+  return { races: detector?.races ?? [], stacks: results.map((r) => r.stacks), failed, error, threadError: undefined, merge }
 }
 
 function replay(settings: RaceSettings, seed: number, vitest: TestContext): string {
@@ -245,7 +249,7 @@ async function raceFailure(name: string, first: Outcome, plan: IterationPlan): P
     }
   }
   const { settings, vitest } = plan
-  const error = threadRaceError(outcome.races, outcome.stacks, replay(settings, plan.seed, vitest), settings.stripPathPrefix ?? settings.root, first.error)
+  const error = threadRaceError(outcome.races, outcome.stacks, replay(settings, plan.seed, vitest), settings.stripPathPrefix ?? settings.root, first.failed ? { error: first.error } : undefined)
   const meta: RaceMeta = { races: error.races }
   ;(vitest.task.meta as Record<string, unknown>)[META_KEY] = meta
   return withNote(error, note(name, settings, plan, true))
@@ -266,7 +270,7 @@ async function runThreads(name: string, spec: ThreadsSpec, settings: RaceSetting
       const outcome = await runIteration(plan)
       if (outcome.threadError !== undefined) throw withNote(outcome.threadError, note(name, settings, plan, false))
       if (outcome.races.length > 0) throw await raceFailure(name, outcome, plan)
-      if (outcome.error !== undefined) throw withNote(outcome.error, note(name, settings, plan, false))
+      if (outcome.failed) throw withNote(outcome.error, note(name, settings, plan, false))
     }
     failed = false
   } finally {
