@@ -14,7 +14,9 @@ import { MAIN_WORKER } from '../detector/detector.js'
 import type { RaceRecord } from '../detector/race-record.js'
 import { applyOptions, failOption, integerInRange, type RaceOptions, type RaceSettings } from '../options.js'
 import { META_KEY, type RaceMeta } from '../provided.js'
+import { BUDGET_META_KEY, budgetMeta, budgetNote, log } from '../runtime/budget-note.js'
 import { withNote } from '../runtime/error-notes.js'
+import { BudgetMeter, timeBudget } from '../runtime/time-budget.js'
 import { formatSeed, randomSeed } from '../runtime/random.js'
 import { describeValue, replayCommand, runSettings } from '../runtime/run-settings.js'
 import { runThreadsOnce, share, type Shared } from './thread-run.js'
@@ -262,12 +264,24 @@ async function runThreads(name: string, spec: ThreadsSpec, settings: RaceSetting
   const stop = () => void discardPool(pool).catch(() => undefined)
   vitest.signal.addEventListener('abort', stop)
   let failed = true
+  // An explicit timeout is the user's choice; otherwise the budget keeps the iterations within
+  // the test's (60 s by default, start-up included): a loaded machine runs fewer, not too many.
+  // The last 40 % is for the replays that capture a race's stacks.
+  const budget = settings.timeout === undefined ? timeBudget(vitest.task.timeout) : undefined
+  const meter = budget === undefined ? undefined : new BudgetMeter(budget)
+  let runs = 0
   try {
     const base = settings.seed ?? randomSeed()
     const primitives = new WeakSet<SharedArrayBuffer>()
     for (let i = 0; i < settings.iterations; i++) {
+      if (meter !== undefined && !meter.allows('explore')) break
       const plan: IterationPlan = { pool, primitives, url, spec, settings, iteration: i, seed: (base + i) >>> 0, capture: [], vitest }
+      // The first iteration starts the threads and loads the worker module (seconds on a loaded
+      // machine, once per pool): it counts in the time spent, not in the expected time per run.
+      if (i > 0) meter?.started()
       const outcome = await runIteration(plan)
+      if (i > 0) meter?.ended()
+      runs++
       if (outcome.threadError !== undefined) throw withNote(outcome.threadError, note(name, settings, plan, false))
       if (outcome.races.length > 0) throw await raceFailure(name, outcome, plan)
       if (outcome.failed) throw withNote(outcome.error, note(name, settings, plan, false))
@@ -277,5 +291,9 @@ async function runThreads(name: string, spec: ThreadsSpec, settings: RaceSetting
     vitest.signal.removeEventListener('abort', stop)
     // After a failure a thread may still be stuck in the user's code: start afresh.
     if (failed) await discardPool(pool)
+  }
+  if (budget !== undefined && runs < settings.iterations) {
+    log(budgetNote(vitest.task.fullName, settings, runs, meter!.elapsed(), budget.timeoutMs, settings.iterations))
+    ;(vitest.task.meta as Record<string, unknown>)[BUDGET_META_KEY] = budgetMeta(settings, runs, meter!.elapsed(), budget.timeoutMs, settings.iterations)
   }
 }
