@@ -259,19 +259,3 @@ export function dropRead(list: WorkerList<Access>, record: Access): void {
     }
   }
 }
-
-/**
- * The reads of `worker` in a read list, in no particular order: what a write of that worker looks at
- * (its span's read, and the reads it ends). Without an index, a write of a location that n
- * workers read would scan all n reads.
- */
-export function readsOf(list: WorkerList<Access>, worker: number): Access[] {
-  const out: Access[] = []
-  const positions = list.positionsOf(worker)
-  if (positions !== undefined) {
-    for (let k = 0; k < positions.length; k++) out[out.length] = list[positions[k]!]!
-    return out
-  }
-  for (let i = 0; i < list.length; i++) if (list[i]!.worker === worker) out[out.length] = list[i]!
-  return out
-}
