@@ -6,7 +6,9 @@
 import { clockOf, copyOf, covers, EMPTY_CLOCK, joinClocks, joinInto, withComponent, type VectorClock } from './vector-clock.js'
 import { Access, dropRead, entryOf, Location, putEntry, putRead, readAt, type AccessRecord, type PointRecord, type SpanRecord } from './shadow.js'
 import { historyCapacity, isEvicted } from './history.js'
-import { atomicityViolations, strictConflicts } from './rules.js'
+import { atomicityViolations, strictConflicts, type AtomicityViolation } from './rules.js'
+
+const NO_VIOLATIONS: readonly AtomicityViolation[] = []
 import type { RaceRecord } from './race-record.js'
 
 /** Settings of one detector instance (one iteration). */
@@ -301,7 +303,9 @@ export class Detector {
       dropRead(loc.reads, read)
     }
     this.endReads(loc, worker)
-    const violations = atomicityViolations(loc, rec, span)
+    // A location keeps one race under the default key: once it has raced, n racing workers
+    // would only make n² records that are thrown away.
+    const violations = this.options.raceKey === undefined && loc.raced ? NO_VIOLATIONS : atomicityViolations(loc, rec, span)
     for (const v of violations) this.report('atomicity', loc, rec, v.other, v.span)
     putEntry(loc.writes, rec)
     loc.lastWriter = worker
@@ -317,8 +321,11 @@ export class Detector {
     let found: Access | undefined
     const reads = loc.reads
     const startSeq = this.workers[worker]!.startSeq
-    for (let i = 0; i < reads.length; i++) {
-      const r = reads[i]!
+    // Only this worker's reads: through the list's index by worker once it has one.
+    const mine = reads.positionsOf(worker)
+    const count = mine === undefined ? reads.length : mine.length
+    for (let k = 0; k < count; k++) {
+      const r = reads[mine === undefined ? k : mine[k]!]!
       if (r.worker !== worker || !r.live || r.seq <= startSeq) continue
       if (dependsOn === undefined) {
         if (found === undefined || r.seq > found.seq) found = r
@@ -330,6 +337,11 @@ export class Detector {
   /** A write of `worker` ends its reads of `loc`: they no longer count for a later write. */
   private endReads(loc: Location, worker: number): void {
     const reads = loc.reads
+    const mine = reads.positionsOf(worker)
+    if (mine !== undefined) {
+      for (let k = 0; k < mine.length; k++) reads[mine[k]!]!.live = false
+      return
+    }
     for (let i = 0; i < reads.length; i++) if (reads[i]!.worker === worker) reads[i]!.live = false
   }
 
@@ -370,6 +382,7 @@ export class Detector {
       previousEvicted: this.evicted(previous),
       readEvicted: span !== undefined && this.evicted(span.read),
     }
+    location.raced = true
     const key = this.options.raceKey?.(race) ?? location.label
     if (this.found.has(key) || this.found.size >= (this.options.maxRaces ?? 1000)) return
     this.found.set(key, race)

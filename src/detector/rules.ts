@@ -35,13 +35,19 @@ export function atomicityViolations(
   span: SpanRecord | undefined,
 ): AtomicityViolation[] {
   let found: AtomicityViolation[] | undefined
+  // Index loops and index assignment, not `for…of` and `push`: the detector runs inside the
+  // user's test, where `Array.prototype` may be patched (and it imports nothing to capture them).
   if (span !== undefined) {
-    for (const other of loc.writes) {
-      if (!orderedBefore(other, write.worker, span.read.vc)) (found ??= []).push({ other, span })
+    const writes = loc.writes
+    for (let i = 0; i < writes.length; i++) {
+      const other = writes[i]!
+      if (!orderedBefore(other, write.worker, span.read.vc)) (found ??= [])[found.length] = { other, span }
     }
   }
-  for (const s of loc.spans) {
-    if (!orderedBefore(s.write, write.worker, write.vc)) (found ??= []).push({ other: s.write, span: s })
+  const spans = loc.spans
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i]!
+    if (!orderedBefore(s.write, write.worker, write.vc)) (found ??= [])[found.length] = { other: s.write, span: s }
   }
   return found ?? NONE
 }
@@ -55,9 +61,10 @@ const NONE: AtomicityViolation[] = []
  */
 export function strictConflicts(earlier: readonly AccessRecord[], access: AccessRecord): AccessRecord[] {
   let found: AccessRecord[] | undefined
-  for (const e of earlier) {
+  for (let i = 0; i < earlier.length; i++) {
+    const e = earlier[i]!
     if (e.worker === access.worker || (e.kind === 'read' && access.kind === 'read') || (e.atomic && access.atomic)) continue
-    if (!orderedBefore(e, access.worker, access.vc)) (found ??= []).push(e)
+    if (!orderedBefore(e, access.worker, access.vc)) (found ??= [])[found.length] = e
   }
   return found ?? NO_ACCESSES
 }

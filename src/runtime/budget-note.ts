@@ -16,11 +16,14 @@ export function log(line: string): void {
   consoleLog(line)
 }
 
-/** What the budget did, and what to change to run every iteration. */
-export function budgetNote(test: string, settings: RaceSettings, runs: number, elapsedMs: number, timeoutMs: number): string {
+/**
+ * What the budget did, and what to change to run every iteration. `planned`: the runs asked
+ * for (a concurrentTest makes one more than its iterations, a threads test its iterations).
+ */
+export function budgetNote(test: string, settings: RaceSettings, runs: number, elapsedMs: number, timeoutMs: number, planned = settings.iterations + 1): string {
   const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
   return (
-    `vitest-race: ${test}: the time budget ended exploring after ${runs} of ${settings.iterations + 1} runs, with no failure ` +
+    `vitest-race: ${test}: the time budget ended exploring after ${runs} of ${planned} runs, with no failure ` +
     `(${seconds(elapsedMs)} of the ${seconds(timeoutMs)} timeout). Pass a larger timeout in the test's options to run them all.`
   )
 }
@@ -32,13 +35,13 @@ export const BUDGET_META_KEY = 'vitest-race:budget'
 export interface BudgetMeta {
   /** Runs made. */
   readonly runs: number
-  /** Runs planned: iterations + 1 (the first, with no context switch, and the iterations). */
+  /** Runs planned: a concurrentTest's iterations + 1 (the first, with no context switch, and the iterations); a threads test's iterations. */
   readonly planned: number
   readonly elapsedMs: number
   readonly timeoutMs: number
 }
 
-/** The BudgetMeta of a stopped test. */
-export function budgetMeta(settings: RaceSettings, runs: number, elapsedMs: number, timeoutMs: number): BudgetMeta {
-  return { runs, planned: settings.iterations + 1, elapsedMs: Math.round(elapsedMs), timeoutMs }
+/** The BudgetMeta of a stopped test (`planned` as in `budgetNote`). */
+export function budgetMeta(settings: RaceSettings, runs: number, elapsedMs: number, timeoutMs: number, planned = settings.iterations + 1): BudgetMeta {
+  return { runs, planned, elapsedMs: Math.round(elapsedMs), timeoutMs }
 }

@@ -163,7 +163,7 @@ async function raceFailure(settings: RaceSettings, body: ConcurrentBody, vitest:
   let outcome = await runIteration({ ...plan, capture: { labels } })
   if (outcome.races.length === 0) outcome = await runIteration({ ...plan, capture: 'all' })
   if (outcome.races.length === 0) outcome = first
-  const error = dataRaceError(outcome.races, outcome.run, replay(settings, failure, vitest), settings.stripPathPrefix ?? settings.root, first.error)
+  const error = dataRaceError(outcome.races, outcome.run, replay(settings, failure, vitest), settings.stripPathPrefix ?? settings.root, first.failed ? { error: first.error } : undefined)
   // For the run summary in Vitest's main process (reporter.ts).
   return failWithRaces(vitest, error, note)
 }

@@ -55,7 +55,7 @@ export interface Exploration {
 }
 
 function failed(o: Outcome): boolean {
-  return o.races.length > 0 || o.error !== undefined
+  return o.races.length > 0 || o.failed
 }
 
 /**

@@ -23,6 +23,12 @@ export type ConcurrentBody = (ctx: ConcurrentContext) => unknown
 export interface Outcome {
   readonly run: IterationRun
   readonly races: RaceRecord[]
+  /**
+   * Whether the body (or a worker nothing awaited) threw. Explicit, because the thrown value
+   * may be anything, `undefined`, `null`, `0` and `''` included.
+   */
+  readonly failed: boolean
+  /** What was thrown, unchanged (undefined when nothing was, or when `undefined` was). */
   readonly error: unknown
   /** What to say beside `error` (which worker threw it, that nothing awaited it); never put into it. */
   readonly notes: readonly string[]
@@ -86,7 +92,7 @@ export async function runIteration(plan: IterationPlan): Promise<Outcome> {
       notes[notes.length] = `thrown by ${workerName(lost)} (its promise was never awaited)`
     }
   }
-  return { run, races: run.detector?.races ?? [], error: failed ? error : undefined, notes }
+  return { run, races: run.detector?.races ?? [], failed, error: failed ? error : undefined, notes }
 }
 
 /** The worker that threw `error` (the same value), if the body's failure came from one. */

@@ -93,14 +93,17 @@ export function raceReport(race: RaceRecord, run: IterationRun, replay: string):
   }
 }
 
-/** The error for the races of one iteration. `also` is the iteration's own failure, if any. */
-export function dataRaceError(races: readonly RaceRecord[], run: IterationRun, replay: string, stripPathPrefix: string, also: unknown): DataRaceError {
+/**
+ * The error for the races of one iteration. `also` holds the iteration's own failure, if any
+ * (boxed: a thrown `undefined` is a failure too).
+ */
+export function dataRaceError(races: readonly RaceRecord[], run: IterationRun, replay: string, stripPathPrefix: string, also: { readonly error: unknown } | undefined): DataRaceError {
   const first = races[0]!
   const stacks = {
     current: namedAfterClasses(first.current.stack, run),
     previous: first.previousEvicted ? undefined : namedAfterClasses(first.previous.stack, run),
   }
-  const noted = also === undefined || also instanceof RaceHalted ? undefined : { error: also }
+  const noted = also === undefined || also.error instanceof RaceHalted ? undefined : also
   return raceError(races.map((r) => raceReport(r, run, replay)), stacks, { stripPathPrefix, ownDirs: OWN_DIRS, ...(noted === undefined ? {} : { also: noted }) })
 }
 

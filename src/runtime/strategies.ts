@@ -40,29 +40,41 @@ export class DecisionStrategy implements Strategy {
 /** PCT: the highest-priority waiting worker goes; at each change point the one that went drops. */
 export class PctStrategy implements Strategy {
   private step = 0
-  private readonly priority = new Map<number, number>()
+  /**
+   * By worker id: its current priority, 0 until first seen. A plain array, not a Map: the pick
+   * reads it for every pending worker, and a test may spy on `Map.prototype.get`.
+   */
+  private readonly priority: number[] = []
+  /** By step: the change point's rank, for the steps that are change points (the first wins). */
+  private readonly changeAt: number[] = []
 
   constructor(
     private readonly priorities: readonly number[],
-    private readonly changes: readonly number[],
-  ) {}
+    changes: readonly number[],
+  ) {
+    for (let i = changes.length - 1; i >= 0; i--) this.changeAt[changes[i]!] = i
+  }
 
   pick(pending: readonly number[]): number {
     let best = pending[0]!
-    for (const w of pending) if (this.priorityOf(w) > this.priorityOf(best)) best = w
-    const change = this.changes.indexOf(this.step++)
+    let top = this.priorityOf(best)
+    for (let i = 1; i < pending.length; i++) {
+      const p = this.priorityOf(pending[i]!)
+      if (p > top) {
+        top = p
+        best = pending[i]!
+      }
+    }
+    const change = this.changeAt[this.step++]
     // Below every initial priority (those are ≥ INITIAL); later change points rank higher.
-    if (change >= 0) this.priority.set(best, change)
+    if (change !== undefined) this.priority[best] = change
     return best
   }
 
   private priorityOf(worker: number): number {
-    let p = this.priority.get(worker)
-    if (p === undefined) {
-      p = INITIAL + (this.priorities[worker - 1] ?? 0)
-      this.priority.set(worker, p)
-    }
-    return p
+    const p = this.priority[worker]
+    if (p !== undefined) return p
+    return (this.priority[worker] = INITIAL + (this.priorities[worker - 1] ?? 0))
   }
 }
 

@@ -54,13 +54,13 @@ function distinct(races: readonly RaceRecord[], stacks: readonly (readonly strin
   return out
 }
 
-/** The error for the races of one threads iteration; `also` is the iteration's own failure, if any. */
+/** The error for the races of one threads iteration; `also` holds the iteration's own failure, if any (boxed: `check` may throw `undefined`). */
 export function threadRaceError(
   races: readonly RaceRecord[],
   stacks: readonly (readonly string[])[],
   replay: string,
   stripPathPrefix: string,
-  also: unknown,
+  also: { readonly error: unknown } | undefined,
 ): DataRaceError {
   const resolved = distinct(races, stacks)
   const reports: RaceReport[] = resolved.map(({ race, current, previous }) => ({
@@ -73,5 +73,5 @@ export function threadRaceError(
     threads: true,
   }))
   const first = resolved[0]!
-  return raceError(reports, { current: first.current, previous: first.previous }, { stripPathPrefix, ownDirs: OWN_DIRS, ...(also === undefined ? {} : { also: { error: also } }) })
+  return raceError(reports, { current: first.current, previous: first.previous }, { stripPathPrefix, ownDirs: OWN_DIRS, ...(also === undefined ? {} : { also }) })
 }

@@ -13,8 +13,10 @@ import { afterAll, test, type ExpectStatic, type TestContext } from 'vitest'
 import { MAIN_WORKER } from '../detector/detector.js'
 import type { RaceRecord } from '../detector/race-record.js'
 import { applyOptions, failOption, integerInRange, type RaceOptions, type RaceSettings } from '../options.js'
+import { BUDGET_META_KEY, budgetMeta, budgetNote, log } from '../runtime/budget-note.js'
 import { withNote } from '../runtime/error-notes.js'
 import { failWithRaces } from '../runtime/race-failure.js'
+import { BudgetMeter, timeBudget } from '../runtime/time-budget.js'
 import { formatSeed, randomSeed } from '../runtime/random.js'
 import { describeValue } from '../report/describe-value.js'
 import { replayCommand, runSettings } from '../runtime/run-settings.js'
@@ -162,7 +164,9 @@ interface Outcome {
   readonly races: RaceRecord[]
   /** Each thread's captured stacks. */
   readonly stacks: (readonly string[])[]
-  /** `check`'s failure. */
+  /** Whether `check` (or building the shared state) threw: explicit, since it may throw `undefined`. */
+  readonly failed: boolean
+  /** What it threw, unchanged. */
   readonly error: unknown
   /** A thread that threw or could not start, or threads blocked for good. */
   readonly threadError: ThreadError | ThreadsDeadlockError | undefined
@@ -188,13 +192,14 @@ async function runIteration(plan: IterationPlan): Promise<Outcome> {
   try {
     built = share(spec.shared(), plan.primitives)
   } catch (e) {
-    return { races: [], stacks: [], error: e, threadError: undefined, merge: undefined }
+    return { races: [], stacks: [], failed: true, error: e, threadError: undefined, merge: undefined }
   }
   const n = spec.threads
   const { results, failure, merge, detector, deadlock } = await runThreadsOnce({ pool: plan.pool, module: plan.url, threads: n, shared: built, race: settings.race, historySize: settings.historySize, seed: plan.seed, capture: plan.capture })
-  if (failure !== undefined) return { races: [], stacks: [], error: undefined, threadError: new ThreadError(failure.thread, failure.error), merge }
-  if (deadlock !== undefined) return { races: [], stacks: [], error: undefined, threadError: new ThreadsDeadlockError(deadlock, settings.stripPathPrefix ?? settings.root), merge }
+  if (failure !== undefined) return { races: [], stacks: [], failed: false, error: undefined, threadError: new ThreadError(failure.thread, failure.error), merge }
+  if (deadlock !== undefined) return { races: [], stacks: [], failed: false, error: undefined, threadError: new ThreadsDeadlockError(deadlock, settings.stripPathPrefix ?? settings.root), merge }
   let error: unknown
+  let failed = false
   if (spec.check !== undefined) {
     const sink = merge === undefined ? undefined : new TestSink(merge, new Set(plan.capture))
     const shared: Record<string, unknown> = { ...built.primitives }
@@ -203,9 +208,10 @@ async function runIteration(plan: IterationPlan): Promise<Outcome> {
       await spec.check({ shared: shared as SharedObject, threads: n, iteration: plan.iteration, expect: plan.vitest.expect })
     } catch (e) {
       error = e
+      failed = true
     }
   }
-  return { races: detector?.races ?? [], stacks: results.map((r) => r.stacks), error, threadError: undefined, merge }
+  return { races: detector?.races ?? [], stacks: results.map((r) => r.stacks), failed, error, threadError: undefined, merge }
 }
 
 function replay(settings: RaceSettings, seed: number, vitest: TestContext): string {
@@ -246,7 +252,7 @@ async function raceFailure(name: string, first: Outcome, plan: IterationPlan): P
     }
   }
   const { settings, vitest } = plan
-  const error = threadRaceError(outcome.races, outcome.stacks, replay(settings, plan.seed, vitest), settings.stripPathPrefix ?? settings.root, first.error)
+  const error = threadRaceError(outcome.races, outcome.stacks, replay(settings, plan.seed, vitest), settings.stripPathPrefix ?? settings.root, first.failed ? { error: first.error } : undefined)
   return failWithRaces(vitest, error, note(name, settings, plan, true))
 }
 
@@ -257,20 +263,36 @@ async function runThreads(name: string, spec: ThreadsSpec, settings: RaceSetting
   const stop = () => void discardPool(pool).catch(() => undefined)
   vitest.signal.addEventListener('abort', stop)
   let failed = true
+  // An explicit timeout is the user's choice; otherwise the budget keeps the iterations within
+  // the test's (60 s by default, start-up included): a loaded machine runs fewer, not too many.
+  // The last 40 % is for the replays that capture a race's stacks.
+  const budget = settings.timeout === undefined ? timeBudget(vitest.task.timeout) : undefined
+  const meter = budget === undefined ? undefined : new BudgetMeter(budget)
+  let runs = 0
   try {
     const base = settings.seed ?? randomSeed()
     const primitives = new WeakSet<SharedArrayBuffer>()
     for (let i = 0; i < settings.iterations; i++) {
+      if (meter !== undefined && !meter.allows('explore')) break
       const plan: IterationPlan = { pool, primitives, url, spec, settings, iteration: i, seed: (base + i) >>> 0, capture: [], vitest }
+      // The first iteration starts the threads and loads the worker module (seconds on a loaded
+      // machine, once per pool): it counts in the time spent, not in the expected time per run.
+      if (i > 0) meter?.started()
       const outcome = await runIteration(plan)
+      if (i > 0) meter?.ended()
+      runs++
       if (outcome.threadError !== undefined) throw withNote(outcome.threadError, note(name, settings, plan, false))
       if (outcome.races.length > 0) throw await raceFailure(name, outcome, plan)
-      if (outcome.error !== undefined) throw withNote(outcome.error, note(name, settings, plan, false))
+      if (outcome.failed) throw withNote(outcome.error, note(name, settings, plan, false))
     }
     failed = false
   } finally {
     vitest.signal.removeEventListener('abort', stop)
     // After a failure a thread may still be stuck in the user's code: start afresh.
     if (failed) await discardPool(pool)
+  }
+  if (budget !== undefined && runs < settings.iterations) {
+    log(budgetNote(vitest.task.fullName, settings, runs, meter!.elapsed(), budget.timeoutMs, settings.iterations))
+    ;(vitest.task.meta as Record<string, unknown>)[BUDGET_META_KEY] = budgetMeta(settings, runs, meter!.elapsed(), budget.timeoutMs, settings.iterations)
   }
 }

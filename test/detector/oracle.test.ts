@@ -19,22 +19,35 @@ interface Step {
 }
 
 const WORKERS = 4 // 0 is the test body
+/** Enough workers that a location's lists grow past the size where they keep an index by worker. */
+const MANY_WORKERS = 14
 const LOCS = 3
 const MUTEXES = 2
 
-const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constantFrom('read' as const, 'write' as const), loc: fc.nat(LOCS - 1) }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('lock' as const, 'unlock' as const), m: fc.nat(MUTEXES - 1) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('join' as const), target: fc.integer({ min: 1, max: WORKERS - 1 }) }) },
-)
-const stepArb: fc.Arbitrary<Step> = fc.record({
-  worker: fc.nat(WORKERS - 1),
-  ops: fc.array(opArb, { minLength: 1, maxLength: 3 }),
-})
-const traceArb = fc.record({
-  prefix: fc.array(stepArb.map((s) => ({ ...s, worker: 0 })), { maxLength: 2 }),
-  steps: fc.array(stepArb, { maxLength: 14 }),
-})
+interface Trace {
+  readonly workers: number
+  readonly prefix: Step[]
+  readonly steps: Step[]
+}
+
+function traceArbitrary(workers: number, minSteps: number, maxSteps: number): fc.Arbitrary<Trace> {
+  const opArb: fc.Arbitrary<Op> = fc.oneof(
+    { weight: 6, arbitrary: fc.record({ kind: fc.constantFrom('read' as const, 'write' as const), loc: fc.nat(LOCS - 1) }) },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('lock' as const, 'unlock' as const), m: fc.nat(MUTEXES - 1) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('join' as const), target: fc.integer({ min: 1, max: workers - 1 }) }) },
+  )
+  const stepArb: fc.Arbitrary<Step> = fc.record({
+    worker: fc.nat(workers - 1),
+    ops: fc.array(opArb, { minLength: 1, maxLength: 3 }),
+  })
+  return fc.record({
+    workers: fc.constant(workers),
+    prefix: fc.array(stepArb.map((s) => ({ ...s, worker: 0 })), { maxLength: 2 }),
+    steps: fc.array(stepArb, { minLength: minSteps, maxLength: maxSteps }),
+  })
+}
+
+const traceArb = traceArbitrary(WORKERS, 0, 14)
 
 type Event =
   | { type: 'access'; worker: number; kind: 'read' | 'write'; loc: number; turn: number }
@@ -42,7 +55,7 @@ type Event =
   | { type: 'fork' | 'join'; worker: number; other: number }
 
 /** Turn a generated trace into a valid event sequence (locks held correctly, joins of live workers). */
-function toEvents(trace: { prefix: Step[]; steps: Step[] }): Event[] {
+function toEvents(trace: Trace): Event[] {
   const events: Event[] = []
   const holder: (number | null)[] = Array(MUTEXES).fill(null)
   const finished = new Set<number>()
@@ -67,7 +80,7 @@ function toEvents(trace: { prefix: Step[]; steps: Step[] }): Event[] {
     }
   }
   trace.prefix.forEach(run)
-  for (let w = 1; w < WORKERS; w++) events.push({ type: 'fork', worker: 0, other: w })
+  for (let w = 1; w < trace.workers; w++) events.push({ type: 'fork', worker: 0, other: w })
   forked = true
   trace.steps.forEach(run)
   return events
@@ -93,8 +106,9 @@ type Timed = { worker: number; kind: 'read' | 'write'; loc: number; turn: number
 
 /** Full vector clocks for every access, computed naively (a tick per event). */
 function timedAccesses(events: Event[]): Timed[] {
-  const vcs: number[][] = Array.from({ length: WORKERS }, () => Array(WORKERS).fill(0))
-  const mvcs: number[][] = Array.from({ length: MUTEXES }, () => Array(WORKERS).fill(0))
+  const workers = 1 + events.reduce((most, e) => Math.max(most, e.worker, 'other' in e ? e.other : 0), 0)
+  const vcs: number[][] = Array.from({ length: workers }, () => Array(workers).fill(0))
+  const mvcs: number[][] = Array.from({ length: MUTEXES }, () => Array(workers).fill(0))
   const join = (a: number[], b: number[]) => a.map((v, i) => Math.max(v, b[i]!))
   const accesses: Timed[] = []
   events.forEach((e, i) => {
@@ -176,5 +190,26 @@ describe('detector agrees with the brute-force oracle', () => {
     // the generator must exercise both outcomes, or the comparison proves little
     expect(racyTraces).toBeGreaterThan(500)
     expect(racyTraces).toBeLessThan(4500)
+  })
+
+  it(`with ${MANY_WORKERS} workers and long traces (a location's lists keep an index by worker), in both semantics`, () => {
+    let indexed = 0
+    let racyLocations = 0
+    fc.assert(
+      fc.property(traceArbitrary(MANY_WORKERS, 40, 60), (trace) => {
+        const events = toEvents(trace)
+        const expected = oracleRaces(events)
+        racyLocations += expected.size
+        const accessors = Array.from({ length: LOCS }, (_, loc) => new Set(events.flatMap((e) => (e.type === 'access' && e.loc === loc ? [e.worker] : []))).size)
+        if (Math.max(...accessors) >= 8) indexed++
+        expect([...detectorRaces(events)].sort()).toEqual([...expected].sort())
+        expect([...detectorRaces(events, 'strict')].sort()).toEqual([...strictOracleRaces(events)].sort())
+      }),
+      { numRuns: 1000, seed: 20261202 },
+    )
+    expect(indexed).toBeGreaterThan(200)
+    // Long traces race somewhere almost always: both outcomes must be common per location.
+    expect(racyLocations).toBeGreaterThan(300)
+    expect(racyLocations).toBeLessThan(2700)
   })
 })
