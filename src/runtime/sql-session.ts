@@ -170,7 +170,9 @@ export function recordStatement(r: StatementRecord, accesses: StatementAccesses 
   if (!accesses.parsed) {
     const tables = accesses.tables.length > 0 ? accesses.tables : Object.keys(r.catalog.columns)
     const everything = tables.map((table) => ({ table, predicate: true }) as const)
-    record(r, statementEvents(everything, everything, (table) => r.catalog.columns[table]), false, false)
+    const events = statementEvents(everything, everything, (table) => r.catalog.columns[table])
+    // Writes first: its own read must not stand in for what an earlier read started.
+    record(r, [...events.filter((e) => e.write), ...events.filter((e) => !e.write)], false, false)
     return
   }
   if (accesses.parts === undefined) return recordOne(r, accesses)

@@ -23,7 +23,6 @@ export interface Database {
 const objectCatalogs = new WeakMap<object, SchemaCatalog>()
 const namedCatalogs = new Map<string, SchemaCatalog>()
 const warned = new Set<string>()
-const warn = console.warn.bind(console)
 const DDL = /\b(?:create|alter|drop)\b/i
 
 function cachedCatalog(key: object | string): SchemaCatalog | undefined {
@@ -69,7 +68,7 @@ function warnUnparsed(accesses: UnparsedStatement): void {
   if (warned.has(accesses.normalized)) return
   warned.add(accesses.normalized)
   const tables = accesses.tables.length > 0 ? `tables ${accesses.tables.join(', ')}` : 'every table of the database'
-  warn(`vitest-race: PostgreSQL's grammar could not read this statement (${accesses.reason}); it ran unchanged and counts as reading and writing ${tables}: ${accesses.normalized}`)
+  console.warn(`vitest-race: PostgreSQL's grammar could not read this statement (${accesses.reason}); it ran unchanged and counts as reading and writing ${tables}: ${accesses.normalized}`)
 }
 
 /** `SQL SELECT stock FROM items WHERE…`: what a worker waits at, for schedules. */
