@@ -17,6 +17,8 @@ const parts = [
   { file: 'memory.mjs', node: ['--expose-gc'] },
   { file: 'threads.mjs' },
   { file: 'workers-scaling.mjs', node: ['--expose-gc'] },
+  { file: 'sql-parse.mjs' },
+  { file: 'sql-statements.mjs' },
   { file: 'example-suite.mjs' },
   { file: 'detection.mjs' },
 ]

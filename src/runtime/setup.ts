@@ -19,4 +19,4 @@ if (settings !== undefined && settings.instrumentedDeps.length > 0 && settings.i
   instrumentCommonJs(settings.instrumentedDeps, settings.root, settings.race ? 'full' : 'awaits')
 }
 await instrumentLockLibraries(settings?.root || process.cwd())
-await import('./sql-clients.js')
+await (await import('./sql-clients.js')).instrumentSqlClients(settings?.root || process.cwd())

@@ -1,14 +1,12 @@
 /**
  * The database clients recognised without any change to the test (DESIGN §4c), found as the
  * project sees them (from its root), in their ESM and CommonJS builds: PGlite and node-postgres.
- * Loaded by the setup file in every test worker; does nothing for a project that has neither.
+ * Called by the setup file in every test worker; does nothing for a project that has neither.
  */
-import { inject } from 'vitest'
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { SETTINGS_KEY } from '../provided.js'
 import { instrumentPGlite, type PGliteBase } from './sql-pglite.js'
 import { instrumentPg, type PgClass } from './sql-pg.js'
 
@@ -83,5 +81,3 @@ export async function instrumentSqlClients(root: string): Promise<void> {
   await findPGlite(require)
   findPg(require)
 }
-
-await instrumentSqlClients(inject(SETTINGS_KEY)?.root || process.cwd())
