@@ -1,7 +1,7 @@
 /**
  * The setup file the plugin registers in every test worker. Loading the runtime here,
  * before any test file, captures the built-ins (builtins.ts) before a test can install
- * fake timers or spies, and instruments the lock libraries the project uses.
+ * fake timers or spies, and instruments the lock libraries and database clients the project uses.
  */
 import { inject } from 'vitest'
 import './builtins.js'
