@@ -24,6 +24,7 @@ import { expect } from 'vitest'
 import { applyOptions, DEFAULT_SETTINGS } from '../dist/options.js'
 import { explore } from '../dist/runtime/exploration.js'
 import { loadExampleTests, loadFixtureTests } from './example-tests/load.mjs'
+import { instrumentSqlClients } from '../dist/runtime/sql-clients.js'
 import { num, percentile, ratio, report } from './lib.mjs'
 
 const SEEDS = Array.from({ length: 30 }, (_, i) => i + 1)
@@ -36,16 +37,11 @@ const TIMING_ROUNDS = 2
  * race mode, only to check that they pass: the resource's own time would swamp the timing.
  */
 const PGLITE_CHECK_ITERATIONS = 10
-/**
- * The example files whose racy variant only the test's invariant can catch: the lost update
- * happens in PGlite's rows, which are not tracked, so the detector has nothing to see.
- */
-const INVARIANT_ONLY = new Set(['inventory'])
 
 /** What each kind of bug (shown in the case column) means. */
 const KIND_NOTE =
   'bug kinds: atomicity = an atomicity violation, which race mode should report; strict = order dependence, reported under semantics: strict; ' +
-  "invariant = caught by the test's invariant only (PGlite's rows are not tracked); assertion = caught by the assertion only (untracked closures)"
+  'assertion = caught by the assertion only (untracked closures)'
 
 // The four bugs of the exploration fixtures (test/fixtures/exploration), by file, with the names the table shows.
 const FIXTURE_BUGS = {
@@ -147,6 +143,8 @@ const approaches = {
 // ---- the bugs, grouped as Vitest runs them: a file's beforeAll/afterAll around its tests,
 // its beforeEach/afterEach around each test (here: each seed of each approach).
 
+// The database clients, watched as the setup file watches them in a test worker.
+await instrumentSqlClients(new URL('../example-project/', import.meta.url).pathname)
 const notes = [KIND_NOTE]
 const groups = []
 for (const loaded of await loadFixtureTests(Object.keys(FIXTURE_BUGS))) {
@@ -161,7 +159,7 @@ for (const loaded of await loadExampleTests()) {
   }
   const racy = loaded.tests.filter((t) => t.name.startsWith('racy'))
   if (racy.length === 0) notes.push(`example-project/test/${loaded.file}.test.ts has no test named "racy…"`)
-  const kindOf = (t) => (INVARIANT_ONLY.has(loaded.file) ? 'invariant' : t.options?.semantics === 'strict' ? 'strict' : 'atomicity')
+  const kindOf = (t) => (t.options?.semantics === 'strict' ? 'strict' : 'atomicity')
   groups.push({
     file: loaded.file,
     hooks: loaded.hooks,

@@ -18,6 +18,8 @@ const parts = [
   { file: 'threads.mjs' },
   { file: 'workers-scaling.mjs', node: ['--expose-gc'] },
   { file: 'tasks.mjs' },
+  { file: 'sql-parse.mjs' },
+  { file: 'sql-statements.mjs' },
   { file: 'example-suite.mjs' },
   { file: 'detection.mjs' },
 ]

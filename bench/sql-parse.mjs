@@ -2,7 +2,7 @@
 // PostgreSQL's parser alone (libpg-query's parseSync), all in one run: a parse-cache miss
 // (parse + analysis) and a hit (analysis only: the tree is cached by the statement's text).
 // Figures: µs per statement over 20 typical statements (median of ROUNDS rounds), as a ratio
-// of parseSync alone. Not yet part of bench/run.mjs.
+// of parseSync alone. Part of `npm run bench` (BENCH_PARTS=sql-parse runs it alone).
 // Run: npm run build && node bench/sql-parse.mjs   (BENCH_N sets the passes over the 20 per round)
 import { performance } from 'node:perf_hooks'
 import { loadModule, parseSync } from 'libpg-query'

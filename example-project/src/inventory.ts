@@ -1,6 +1,7 @@
 /**
  * The flash-sale purchase on a real embedded PostgreSQL (PGlite): the racy version and the
- * three fixes from the article. `Db` is the part of PGlite's API they use.
+ * three fixes from the article. `Db` is the part of PGlite's API they use; in race mode
+ * vitest-race sees each statement as reads and writes of rows (`items[id='1'].stock`).
  */
 
 /** A query function and a transaction, as PGlite provides them. */

@@ -49,6 +49,12 @@ function frameLines(frames: readonly Frame[] | null, o: FormatOptions, paint: Pa
   return frames.map((f) => `  ${f.fn === undefined ? '' : `${f.fn}  `}${paint.path(frameLocation(f, o.stripPathPrefix))}`)
 }
 
+/** An access's lines: the statement it ran, if any, then its frames. */
+function accessLines(a: ReportAccess, o: FormatOptions, paint: Paint): string[] {
+  const frames = frameLines(a.frames, o, paint)
+  return a.statement === undefined ? frames : [`  SQL: ${a.statement}`, ...frames]
+}
+
 function accessHeader(prefix: string, a: ReportAccess, r: RaceReport, paint: Paint): string {
   const kind = `${a.atomic === true ? 'atomic ' : ''}${a.kind === 'write' ? 'write' : 'read'}`
   const verb = prefix === '' ? capitalized(kind) : `${prefix} ${kind}`
@@ -65,7 +71,8 @@ function spanLine(r: RaceReport, o: FormatOptions, paint: Paint): string {
       : r.span.awaited !== undefined
         ? ` and awaited (${r.span.awaited})`
         : ' and awaited'
-  return `${who} read it at ${at(r.span.readAt)}${awaited} before writing.`
+  const statement = r.span.readStatement === undefined ? '' : ` with ${r.span.readStatement}`
+  return `${who} read it${statement} at ${at(r.span.readAt)}${awaited} before writing.`
 }
 
 function workerLine(w: ReportWorker, o: FormatOptions, paint: Paint): string {
@@ -82,9 +89,9 @@ export function formatRace(r: RaceReport, o: FormatOptions): string {
   const lines = [
     paint.header('WARNING: DATA RACE'),
     accessHeader('', r.current, r, paint),
-    ...frameLines(r.current.frames, o, paint),
+    ...accessLines(r.current, o, paint),
     accessHeader('Previous', r.previous, r, paint),
-    ...frameLines(r.previous.frames, o, paint),
+    ...accessLines(r.previous, o, paint),
     ...[spanLine(r, o, paint)].filter((l) => l !== ''),
     ...r.workers.map((w) => workerLine(w, o, paint)).filter((l) => l !== ''),
     paint.dim(`Replay: ${r.replay}`),

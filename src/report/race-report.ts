@@ -10,6 +10,8 @@ export interface ReportAccess {
   readonly worker: number
   /** The user's frames, innermost first; null when the stack could not be restored. */
   readonly frames: readonly Frame[] | null
+  /** A database statement's access: the statement, normalised, with its parameters. */
+  readonly statement?: string
 }
 
 /** Where a worker came from. */
@@ -41,6 +43,8 @@ export interface RaceReport {
     readonly awaitedAt: Frame | null
     /** What it awaited, for example `scheduled audit()`; undefined when no scheduling point was seen. */
     readonly awaited: string | undefined
+    /** The statement that read, when the read was a database statement's (`SELECT stock …`). */
+    readonly readStatement?: string
   } | null
   readonly workers: readonly ReportWorker[]
   /** The command that replays the failing iteration. */

@@ -275,4 +275,19 @@ export class IterationRun implements AccessSink {
   get clockWidth(): number {
     return this.detector?.workerCount ?? 0
   }
+
+  /**
+   * A database statement's read or write of `loc` by `worker` (runtime/sql-statements.ts).
+   * `stack` is where the statement was called, the statement on its first line; it is kept
+   * where the capture plan asks for `loc`. `blind`: a write that no earlier read of this worker
+   * can make stale (a compare-and-swap, a row it holds locked). `atomic`: a write standing for
+   * many rows (`items[*]`), one step that other such writes do not conflict with under Go's rule.
+   */
+  statementAccess(worker: number, loc: Location, write: boolean, stack: string | undefined, blind: boolean, atomic: boolean): void {
+    const c = this.capture
+    const kept = c === undefined || (c !== 'all' && !c.labels.has(loc.label)) ? undefined : stack
+    if (write) this.detector!.write(worker, loc, currentTurn(), kept, atomic, blind ? null : undefined)
+    else this.detector!.read(worker, loc, currentTurn(), kept)
+    if (this.halting) this.halt()
+  }
 }

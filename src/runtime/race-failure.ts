@@ -14,6 +14,7 @@ import { OWN_DIRS } from './stacks.js'
 import { withNote } from './error-notes.js'
 import { resolve as resolvePath } from 'node:path'
 import { siteFrame } from './site-table.js'
+import { statementOfStack } from '../sql/statement-stack.js'
 
 /** The user's frames of a captured stack, innermost first; null when none (or no stack). */
 export function frames(stack: string | undefined): Frame[] | null {
@@ -75,10 +76,18 @@ function workerReport(run: IterationRun, worker: number): ReportWorker {
 export function raceReport(race: RaceRecord, run: IterationRun, replay: string): RaceReport {
   const stack = (s: string | undefined) => namedAfterClasses(s, run)
   const workers = [...new Set([race.current.worker, race.previous.worker])].filter((w) => w !== 0)
+  const current = statementOfStack(race.current.stack)
+  const previous = race.previousEvicted ? undefined : statementOfStack(race.previous.stack)
+  const read = race.span === undefined || race.readEvicted ? undefined : statementOfStack(race.span.read.stack)
   return {
     location: race.location.label,
-    current: { kind: race.current.kind, worker: race.current.worker, frames: frames(stack(race.current.stack)) },
-    previous: { kind: race.previous.kind, worker: race.previous.worker, frames: race.previousEvicted ? null : frames(stack(race.previous.stack)) },
+    current: { kind: race.current.kind, worker: race.current.worker, frames: frames(stack(race.current.stack)), ...(current === undefined ? {} : { statement: current }) },
+    previous: {
+      kind: race.previous.kind,
+      worker: race.previous.worker,
+      frames: race.previousEvicted ? null : frames(stack(race.previous.stack)),
+      ...(previous === undefined ? {} : { statement: previous }),
+    },
     span:
       race.span === undefined
         ? null
@@ -87,6 +96,7 @@ export function raceReport(race: RaceRecord, run: IterationRun, replay: string):
             readAt: race.readEvicted ? null : top(race.span.read.stack),
             awaitedAt: top(race.span.point?.stack),
             awaited: race.span.point?.label,
+            ...(read === undefined ? {} : { readStatement: read }),
           },
     workers: workers.map((w) => workerReport(run, w)),
     replay,

@@ -1,7 +1,7 @@
 /**
  * The setup file the plugin registers in every test worker. Loading the runtime here,
  * before any test file, captures the built-ins (builtins.ts) before a test can install
- * fake timers or spies, and instruments the lock libraries the project uses.
+ * fake timers or spies, and instruments the lock libraries and database clients the project uses.
  */
 import { inject } from 'vitest'
 import './builtins.js'
@@ -26,3 +26,4 @@ if (settings !== undefined && settings.instrumentedDeps.length > 0 && settings.i
   instrumentCommonJs(settings.instrumentedDeps, settings.root, settings.race ? 'full' : 'awaits')
 }
 await instrumentLockLibraries(settings?.root || process.cwd())
+await (await import('./sql-clients.js')).instrumentSqlClients(settings?.root || process.cwd())

@@ -4,7 +4,7 @@
  * sends the same few statements again and again with other parameters: the tree does not
  * depend on them, so a hit costs a Map lookup instead of a parse.
  */
-import { loadModule, parseSync } from 'libpg-query'
+type LibPgQuery = typeof import('libpg-query')
 
 /** A node of libpg-query's tree: `{ SelectStmt: { … } }`, `{ A_Const: { … } }`. */
 export type PgNode = Readonly<Record<string, unknown>>
@@ -15,22 +15,24 @@ export type ParsedSql =
   | { readonly ok: false; readonly reason: string }
 
 let loading: Promise<void> | undefined
-let loaded = false
+/** libpg-query, once loaded: imported on first use, so that a test worker that sends no SQL never loads it. */
+let parser: LibPgQuery | undefined
 
 /**
  * Loads the parser's WebAssembly module (about 1.7 MB, tens of milliseconds). Call once before
  * `statementAccesses`; later calls return the same promise.
  */
 export function loadSqlParser(): Promise<void> {
-  loading ??= loadModule().then(() => {
-    loaded = true
+  loading ??= import('libpg-query').then(async (module) => {
+    await module.loadModule()
+    parser = module
   })
   return loading
 }
 
 /** Whether `loadSqlParser()` has finished. */
 export function sqlParserLoaded(): boolean {
-  return loaded
+  return parser !== undefined
 }
 
 /** At most this many distinct statement texts are kept; past it the cache starts over. */
@@ -47,10 +49,10 @@ export function clearSqlParseCache(): void {
 export function parseSql(sql: string): ParsedSql {
   const hit = cache.get(sql)
   if (hit !== undefined) return hit
-  if (!loaded) throw new Error('vitest-race: the SQL parser is not loaded; await loadSqlParser() before statementAccesses()')
+  if (parser === undefined) throw new Error('vitest-race: the SQL parser is not loaded; await loadSqlParser() before statementAccesses()')
   let parsed: ParsedSql
   try {
-    const tree = parseSync(sql) as unknown as { stmts?: readonly { stmt?: PgNode }[] }
+    const tree = parser.parseSync(sql) as unknown as { stmts?: readonly { stmt?: PgNode }[] }
     const statements = (tree.stmts ?? []).map((raw) => raw.stmt ?? {})
     parsed = { ok: true, statements }
   } catch (error) {
