@@ -17,8 +17,14 @@ import { COLLECTION_METHODS } from './collection-methods.js'
 export interface WriteFacts {
   /** Index of the write's site. */
   readonly site: number
-  /** The expressions whose value is written (or the arguments of a collection call). */
+  /** The expressions whose value is written (or the value arguments of a collection call). */
   readonly value: readonly Node[]
+  /**
+   * The expressions that choose which location is written (a computed key, a Map key, a Set
+   * member): their reads are dependences (`a[a.length] = v`), but a call in them says nothing
+   * about where the written value comes from (`this.m.set(this.key(k), v)`).
+   */
+  readonly keys: readonly Node[]
   /** Tests that decide whether the write runs. */
   readonly control: readonly Node[]
   /** The write also reads the location at its own site (`x++`, `o.k += v`). */
@@ -81,6 +87,7 @@ export function resolveDependences(sites: Site[], starts: readonly number[], wri
     const out = new Set<number>(control)
     if (w.self) out.add(w.site)
     for (const v of w.value) closure(v, out)
+    for (const k of w.keys) closure(k, out)
     out.delete(-1)
     control.delete(-1)
     sites[w.site]!.deps = [...out].sort((a, b) => a - b)

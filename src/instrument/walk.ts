@@ -8,7 +8,7 @@ import type { Node } from './estree.js'
 import { HOOKS_GLOBAL as H } from './sites.js'
 import { children, type Binding } from './scope.js'
 import { trivialValue, type Instrumenter } from './instrumenter.js'
-import { COLLECTION_METHODS } from './collection-methods.js'
+import { COLLECTION_METHODS, KEYED_FIRST } from './collection-methods.js'
 
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression'])
 
@@ -387,11 +387,11 @@ function visitAssignment(ins: Instrumenter, node: Node): void {
       const o = compound && key !== undefined ? ins.wrapObject(left.object, (o) => `${H}.r(${o}, ${key}, ${site})`) : ins.holdObject(left.object)
       const k = key ?? ins.wrapKey(left.property, compound ? (k) => `${H}.r(${o}, ${k}, ${site})` : undefined)
       if (!(logical && trivialValue(node.right))) {
-        ins.wrote([node.right, ...keyDeps], compound)
+        ins.wrote([node.right], compound, keyDeps)
         ins.wrapValue(node.right, `${H}.w(${o}, ${k}, ${site})`)
       }
     } else {
-      ins.wrote(keyDeps, false)
+      ins.wrote([], false, keyDeps)
       memberAccess(ins, left, (o, k) => `${H}.w(${o}, ${k}, ${site})`)
     }
     visitMemberOperands(ins, left)
@@ -414,7 +414,7 @@ function visitUpdate(ins: Instrumenter, node: Node): void {
   }
   if (arg.type === 'MemberExpression' && rewritable(arg, undefined)) {
     const site = ins.site('u', node, ins.ownerFacts(arg.object))
-    ins.wrote(arg.computed ? [arg.property] : [], true)
+    ins.wrote([], true, arg.computed ? [arg.property] : [])
     memberAccess(ins, arg, (o, k) => `${H}.u(${o}, ${k}, ${site})`)
     return visitMemberOperands(ins, arg)
   }
@@ -429,7 +429,9 @@ function visitCall(ins: Instrumenter, node: Node): void {
   ) {
     const name = JSON.stringify(callee.property.name)
     const site = ins.site('c', node, { ...ins.ownerFacts(callee.object), text: ins.code.slice(callee.start, callee.end) })
-    ins.wrote(node.arguments, false)
+    // Map#set, Set#add and #delete name the entry first; every other argument may be written.
+    if (KEYED_FIRST.has(callee.property.name)) ins.wrote(node.arguments.slice(1), false, node.arguments.slice(0, 1))
+    else ins.wrote(node.arguments, false)
     const args: Node[] = node.arguments
     if (args.length === 0) {
       ins.wrapObject(callee.object, (o) => `${H}.c(${o}, ${name}, undefined, ${site})`)

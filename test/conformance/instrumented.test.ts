@@ -120,6 +120,13 @@ const CASES: Record<string, string> = {
         else { await ready; const v = st.n; await pause(); st.n = v + 1 }
       })
     })`,
+  // A blind write whose key (not its value) comes from a helper: the worker's earlier read of
+  // the entry fed nothing it writes (a keyed store with a namespaced key, read for a log line).
+  NoRaceBlindWriteKeyFromAHelper: `class Store { m = new Map([['ns:a', 0]]); key(k) { return 'ns:' + k }
+      get(k) { return this.m.get(this.key(k)) } set(k, v) { this.m.set(this.key(k), v) } }
+    const lines = []
+    async function refresh(s, pause) { lines.push(String(s.get('a'))); await pause(); s.set('a', 42) }
+    out(async ({ fanOut, pause }) => { const s = new Store(); await fanOut(2, () => refresh(s, pause)) })`,
   NoRaceFrozenAndSymbols: `const sym = Symbol('k'); const cfg = Object.freeze({ limit: 5, [sym]: 1 })
     async function read(pause) { const l = cfg.limit + cfg[sym]; await pause(); return l }
     out(async ({ fanOut, pause }) => { await fanOut(3, () => read(pause)) })`,
