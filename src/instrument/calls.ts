@@ -16,7 +16,7 @@
 import type { Node } from './estree.js'
 import { HOOKS_GLOBAL as H } from './sites.js'
 import type { Instrumenter } from './instrumenter.js'
-import { COLLECTION_METHODS } from './collection-methods.js'
+import { COLLECTION_METHODS, KEYED_FIRST } from './collection-methods.js'
 import { lastTemp, rewritable, unparen, walk } from './walk.js'
 
 /** Global roots whose calls never start a task of the code under test. */
@@ -102,7 +102,9 @@ export function visitCall(ins: Instrumenter, node: Node): void {
   if (collection) {
     const name = JSON.stringify(callee.property.name)
     const site = ins.site('c', node, { ...ins.ownerFacts(callee.object), text: ins.code.slice(callee.start, callee.end) })
-    ins.wrote(node.arguments, false)
+    // Map#set, Set#add and #delete name the entry first; every other argument may be written.
+    if (KEYED_FIRST.has(callee.property.name)) ins.wrote(node.arguments.slice(1), false, node.arguments.slice(0, 1))
+    else ins.wrote(node.arguments, false)
     const args: Node[] = node.arguments
     if (args.length === 0) {
       self = ins.wrapObject(callee.object, (o) => `${H}.c(${o}, ${name}, undefined, ${site})`)

@@ -5,3 +5,6 @@ export const COLLECTION_METHODS: ReadonlySet<string> = new Set([
   'includes', 'indexOf', 'lastIndexOf', 'find', 'findIndex', 'findLast', 'findLastIndex', 'some', 'every',
   'map', 'filter', 'reduce', 'reduceRight', 'join', 'slice', 'at', 'concat', 'flat', 'flatMap', 'getOwnPropertyNames',
 ])
+
+/** Collection methods whose first argument names the entry (a Map key, a Set member), not a value written. */
+export const KEYED_FIRST: ReadonlySet<string> = new Set(['set', 'add', 'delete'])

@@ -17,8 +17,14 @@ import { COLLECTION_METHODS } from './collection-methods.js'
 export interface WriteFacts {
   /** Index of the write's site. */
   readonly site: number
-  /** The expressions whose value is written (or the arguments of a collection call). */
+  /** The expressions whose value is written (or the value arguments of a collection call). */
   readonly value: readonly Node[]
+  /**
+   * The expressions that choose which location is written (a computed key, a Map key, a Set
+   * member): their reads are dependences (`a[a.length] = v`), but a call in them says nothing
+   * about where the written value comes from (`this.m.set(this.key(k), v)`).
+   */
+  readonly keys: readonly Node[]
   /** Tests that decide whether the write runs. */
   readonly control: readonly Node[]
   /** The write also reads the location at its own site (`x++`, `o.k += v`). */
@@ -61,8 +67,9 @@ export function resolveDependences(sites: Site[], starts: readonly number[], wri
   // Whether a value comes, directly or through locals, from a call the transform cannot see
   // into (a helper that reads the location and returns it): then the reads are not known here.
   const callMemo = new Map<Binding, boolean>()
+  const owner = ownership(scope, defs)
   const fromCall = (n: Node): boolean => {
-    if (callsIn(n, scope)) return true
+    if (callsIn(n, owner)) return true
     for (const b of localsIn(n)) {
       let known = callMemo.get(b)
       if (known === undefined) {
@@ -81,6 +88,7 @@ export function resolveDependences(sites: Site[], starts: readonly number[], wri
     const out = new Set<number>(control)
     if (w.self) out.add(w.site)
     for (const v of w.value) closure(v, out)
+    for (const k of w.keys) closure(k, out)
     out.delete(-1)
     control.delete(-1)
     sites[w.site]!.deps = [...out].sort((a, b) => a - b)
@@ -130,27 +138,75 @@ const FUNCTION_NODES = new Set(['FunctionDeclaration', 'FunctionExpression', 'Ar
 
 /**
  * A call in `n` (nested functions aside) that may read the program's own state and return it:
- * a method called on `this` or on a local object, or a function of this module. Built-in
- * collection methods are recorded as reads themselves; calls of imports, globals and
- * parameters are not followed (a log helper or a clock is not a read of the location).
+ * a method called on `this`, on a module binding or on a local that holds an object the
+ * program made (`new`, an own call's result, a `this` member), or a function of this module.
+ * Built-in collection methods are recorded as reads themselves; calls of imports, globals and
+ * parameters are not followed (a log helper or a clock is not a read of the location), nor
+ * methods of locals that only alias them or hold literals (`opts.expire.getTime()`, `s.trim()`).
  */
-function callsIn(n: Node, scope: ScopeInfo): boolean {
+function callsIn(n: Node, owner: Owner): boolean {
   if (FUNCTION_NODES.has(n.type)) return false
   if (n.type === 'CallExpression') {
     const c = n.callee
     // `this.get()` is the class's own method; `this.cache.get(k)` a collection's.
     if (c.type === 'MemberExpression' && c.object.type !== 'ThisExpression' && !c.computed && c.property.type === 'Identifier' && COLLECTION_METHODS.has(c.property.name)) {
       // recorded as a read by the transform
-    } else if (ownCallee(c, scope)) return true
+    } else if (owner.callee(c)) return true
   }
-  return children(n).some((child) => callsIn(child, scope))
+  return children(n).some((child) => callsIn(child, owner))
 }
 
-function ownCallee(c: Node, scope: ScopeInfo): boolean {
-  let root: Node = c
-  while (root.type === 'MemberExpression') root = root.object
-  if (root.type === 'ThisExpression') return true
-  if (root.type !== 'Identifier') return false
-  const b = scope.refs.get(root)
-  return b !== undefined && b.kind !== 'import' && b.kind !== 'param'
+/** Whether a callee, or a value a callee is reached through, belongs to the program's own objects. */
+interface Owner {
+  callee(c: Node): boolean
+}
+
+function ownership(scope: ScopeInfo, defs: ReadonlyMap<Binding, Node[]>): Owner {
+  const memo = new Map<Binding, boolean>()
+  const ownBinding = (b: Binding): boolean => {
+    if (b.kind === 'import' || b.kind === 'param') return false
+    if (b.kind === 'function' || b.kind === 'class' || b.scope.kind === 'module') return true
+    let known = memo.get(b)
+    if (known === undefined) {
+      memo.set(b, false) // a cycle ends here
+      known = (defs.get(b) ?? []).some(ownValue)
+      memo.set(b, known)
+    }
+    return known
+  }
+  const ownRoot = (c: Node): boolean => {
+    let root: Node = c
+    while (root.type === 'MemberExpression' || root.type === 'ParenthesizedExpression' || root.type === 'ChainExpression') root = root.type === 'MemberExpression' ? root.object : root.expression
+    if (root.type === 'ThisExpression') return true
+    if (root.type !== 'Identifier') return false
+    const b = scope.refs.get(root)
+    return b !== undefined && ownBinding(b)
+  }
+  // The value a local is bound to: an object the program made, or reached through one.
+  const ownValue = (v: Node): boolean => {
+    switch (v.type) {
+      case 'ParenthesizedExpression':
+      case 'ChainExpression':
+        return ownValue(v.expression)
+      case 'AwaitExpression':
+        return ownValue(v.argument)
+      case 'NewExpression':
+        return true
+      case 'CallExpression':
+        return ownRoot(v.callee)
+      case 'MemberExpression':
+      case 'Identifier':
+      case 'ThisExpression':
+        return ownRoot(v)
+      case 'ConditionalExpression':
+        return ownValue(v.consequent) || ownValue(v.alternate)
+      case 'LogicalExpression':
+        return ownValue(v.left) || ownValue(v.right)
+      case 'SequenceExpression':
+        return ownValue(v.expressions[v.expressions.length - 1])
+      default:
+        return false
+    }
+  }
+  return { callee: ownRoot }
 }

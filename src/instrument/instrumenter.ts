@@ -166,8 +166,8 @@ export class Instrumenter {
   }
 
   /** Remember what the write at the last site depends on, for dependence.ts. */
-  wrote(value: readonly Node[], self: boolean): void {
-    this.writes.push({ site: this.sites.length - 1, value, control: [...this.control], self })
+  wrote(value: readonly Node[], self: boolean, keys: readonly Node[] = []): void {
+    this.writes.push({ site: this.sites.length - 1, value, keys, control: [...this.control], self })
   }
 
   temp(): string {

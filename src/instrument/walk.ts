@@ -406,11 +406,11 @@ function visitAssignment(ins: Instrumenter, node: Node): void {
       const o = compound && key !== undefined ? ins.wrapObject(left.object, (o) => `${H}.r(${o}, ${key}, ${site})`) : ins.holdObject(left.object)
       const k = key ?? ins.wrapKey(left.property, compound ? (k) => `${H}.r(${o}, ${k}, ${site})` : undefined)
       if (!(logical && trivialValue(node.right))) {
-        ins.wrote([node.right, ...keyDeps], compound)
+        ins.wrote([node.right], compound, keyDeps)
         ins.wrapValue(node.right, `${H}.w(${o}, ${k}, ${site})`)
       }
     } else {
-      ins.wrote(keyDeps, false)
+      ins.wrote([], false, keyDeps)
       memberAccess(ins, left, (o, k) => `${H}.w(${o}, ${k}, ${site})`)
     }
     visitMemberOperands(ins, left)
@@ -433,7 +433,7 @@ function visitUpdate(ins: Instrumenter, node: Node): void {
   }
   if (arg.type === 'MemberExpression' && rewritable(arg, undefined)) {
     const site = ins.site('u', node, ins.ownerFacts(arg.object))
-    ins.wrote(arg.computed ? [arg.property] : [], true)
+    ins.wrote([], true, arg.computed ? [arg.property] : [])
     memberAccess(ins, arg, (o, k) => `${H}.u(${o}, ${k}, ${site})`)
     return visitMemberOperands(ins, arg)
   }

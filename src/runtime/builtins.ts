@@ -28,10 +28,12 @@ export const safeObjectIs = Object.is
 export const SafeArray = Array
 /** AbortController as loaded, with its `signal` getter and `abort` method. */
 export const SafeAbortController = AbortController
-const abortSignalGetter = Object.getOwnPropertyDescriptor(AbortController.prototype, 'signal')!.get!
+// A test environment's AbortController (happy-dom's) may carry `signal` as an instance field, with no getter to capture.
+const abortSignalGetter = Object.getOwnPropertyDescriptor(AbortController.prototype, 'signal')?.get
 const abortMethod = AbortController.prototype.abort
-/** `controller.signal`, through the getter captured at load. */
-export const abortSignal = (controller: AbortController): AbortSignal => safeApply(abortSignalGetter, controller, []) as AbortSignal
+/** `controller.signal`, through the getter captured at load where the prototype has one. */
+export const abortSignal = (controller: AbortController): AbortSignal =>
+  (abortSignalGetter === undefined ? controller.signal : safeApply(abortSignalGetter, controller, [])) as AbortSignal
 /** `controller.abort(reason)`, through the method captured at load. */
 export const abortWith = (controller: AbortController, reason: unknown): void => {
   safeApply(abortMethod, controller, [reason])

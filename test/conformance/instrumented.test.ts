@@ -120,6 +120,23 @@ const CASES: Record<string, string> = {
         else { await ready; const v = st.n; await pause(); st.n = v + 1 }
       })
     })`,
+  // A blind write whose key (not its value) comes from a helper: the worker's earlier read of
+  // the entry fed nothing it writes (a keyed store with a namespaced key, read for a log line).
+  NoRaceBlindWriteKeyFromAHelper: `class Store { m = new Map([['ns:a', 0]]); key(k) { return 'ns:' + k }
+      get(k) { return this.m.get(this.key(k)) } set(k, v) { this.m.set(this.key(k), v) } }
+    const lines = []
+    async function refresh(s, pause) { lines.push(String(s.get('a'))); await pause(); s.set('a', 42) }
+    out(async ({ fanOut, pause }) => { const s = new Store(); await fanOut(2, () => refresh(s, pause)) })`,
+  // Metadata computed by a method of an options object the caller passed (a Date's getTime())
+  // is no read of the entry: reading it for a log line, then overwriting it, is a blind write.
+  NoRaceBlindWriteWithMetadataFromAnOptionsMethod: `const entries = new Map([['cfg', { value: 'v0', expires: 0 }]]); const lines = []
+    function put(k, value, ttl) { const item = { value, ttl }; const opts = item.ttl; const expires = opts.at.getTime(); entries.set(k, { value, expires }) }
+    async function refresh(i, pause) { lines.push(entries.get('cfg').value); await pause(); put('cfg', 'fresh' + i, { at: new Date(0) }) }
+    out(async ({ fanOut, pause }) => { await fanOut(2, (i) => refresh(i, pause)) })`,
+  // A method of an object the program made may read the location and return it.
+  RaceReadThroughALocalObjectsMethod: `const st = { n: 0 }; class View { read() { return st.n } }
+    async function bump(pause) { const v = new View(); const before = v.read(); await pause(); st.n = before + 1 }
+    out(async ({ fanOut, pause }) => { await fanOut(2, () => bump(pause)) })`,
   NoRaceFrozenAndSymbols: `const sym = Symbol('k'); const cfg = Object.freeze({ limit: 5, [sym]: 1 })
     async function read(pause) { const l = cfg.limit + cfg[sym]; await pause(); return l }
     out(async ({ fanOut, pause }) => { await fanOut(3, () => read(pause)) })`,
