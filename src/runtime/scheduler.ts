@@ -272,6 +272,22 @@ export class Scheduler {
   }
 
   private wait(slot: Slot, status: 'pending' | 'blocked', label: string): Promise<void> {
+    const waiting = slot.release
+    if (waiting !== undefined && slot.status === status) {
+      // A second flow of the same worker reached a point while the first one waits (a
+      // worker's own `Promise.all` over instrumented awaits): both go on when the worker does.
+      const { promise, resolve, reject } = deferred()
+      const failing = slot.fail
+      slot.release = () => {
+        waiting()
+        resolve()
+      }
+      slot.fail = (e: unknown) => {
+        failing?.(e)
+        reject(e)
+      }
+      return promise
+    }
     this.setStatus(slot, status)
     slot.pendingSince = this.steps.length
     slot.waitingOn = label

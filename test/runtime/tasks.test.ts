@@ -97,3 +97,22 @@ describe('tasks without fanOut', () => {
     expect(() => H.f(undefined, 42, -1)).toThrow(TypeError)
   })
 })
+
+describe('a worker with two flows of its own', () => {
+  it('two scheduling points of one worker in flight at once both go on (no hang)', async () => {
+    const { inIteration } = await import('./in-iteration.js')
+    const { spawn } = await import('../../src/runtime/workers.js')
+    const { value } = await inIteration(async (run) => {
+      const handle = spawn(run, async () => {
+        const flow = async (k: number) => {
+          await run.schedulingPoint(`a${k}`)
+          await run.schedulingPoint(`b${k}`)
+          return k
+        }
+        return Promise.all([flow(1), flow(2)])
+      })
+      return handle
+    })
+    expect(value).toEqual([1, 2])
+  })
+})
