@@ -252,7 +252,7 @@ export class IterationRun implements AccessSink {
         const f = free[i]!
         if (clockOf(origin.vc, f.id) < f.end.clock) continue
         free.splice(i, 1)
-        f.ctx.retire(f.end)
+        f.ctx.retire(f.id, f.end)
         return f.id
       }
       return undefined
@@ -268,7 +268,9 @@ export class IterationRun implements AccessSink {
     const id = ctx.worker
     const info = this.workers.get(id)
     if (info !== undefined && info.task !== undefined) info.state = 'finished'
-    this.freeTasks.push({ id, end: this.detector.snapshot(id), ctx })
+    const end = this.detector.snapshot(id)
+    ctx.ended = end
+    this.freeTasks.push({ id, end, ctx })
   }
 
   /** The longest vector clock the detector made so far (for the bench). */

@@ -23,6 +23,7 @@ function holderHere(below: (...args: never[]) => unknown): { stack?: string } {
 /** `cb` as a callback that runs as `task`, ending it when it returns (or its promise settles). */
 function runsAs(task: TaskContext, cb: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
   return function (this: unknown, ...args: unknown[]) {
+    task.again()
     const result = runAs(task, () => safeApply(cb, this, args))
     finishWhenSettled(task, result)
     return result

@@ -50,8 +50,27 @@ export class TaskContext implements WorkerContext {
     return this.id >= 0
   }
 
-  /** The run gave this task's id to another task: a late event starts again from the end it had. */
-  retire(end: ClockSnapshot): void {
+  /** The end the task had when it last finished (its promise settled, its callback returned). */
+  ended: ClockSnapshot | undefined = undefined
+
+  /**
+   * The run gave id `id` to another task: if this task still has it, a late event starts again
+   * from the end it had. (It may have a newer id already: then nothing changes.)
+   */
+  retire(id: number, end: ClockSnapshot): void {
+    if (this.id !== id) return
+    this.id = -1
+    this.origin = end
+  }
+
+  /**
+   * The callback runs again (a `setInterval`, a listener): each run is a new task after the
+   * previous one, so reads of an earlier run never pair with a write of a later one.
+   */
+  again(): void {
+    const end = this.ended
+    if (end === undefined || this.id < 0) return
+    this.ended = undefined
     this.id = -1
     this.origin = end
   }

@@ -32,6 +32,7 @@ describe('plain tests in race mode', () => {
       'a known race, suppressed by a comment',
       'a racy test that turns race mode off',
       'a known race in a function the suppressions option names',
+      'an interval sweeps entries the test adds between its runs',
     ]) {
       expect(run.output).toMatch(new RegExp(`✓ .*${name}`))
     }
