@@ -1,6 +1,6 @@
 /**
- * Calls (race mode). A built-in collection method call (`m.get(k)`, `a.push(v)`) becomes an
- * event dispatched on the receiver at run time. A call whose promise is not awaited at once
+ * Calls. In race mode, a built-in collection method call (`m.get(k)`, `a.push(v)`) becomes an
+ * event dispatched on the receiver at run time. In both modes, a call whose promise is not awaited at once
  * (DESIGN §4b: handed to Promise.all, kept and awaited later, or dropped) goes through
  * `H.f(self, callee, site, ...args)`, which calls it unchanged and, when the callee is an async
  * function inside a checked test, runs it as a new task:
@@ -120,7 +120,7 @@ export function visitCall(ins: Instrumenter, node: Node): void {
   if (fork) ins.s.appendLeft(node.start, `${H}.f(`)
   let self = 'void 0'
   const collection =
-    callee.type === 'MemberExpression' && !callee.computed && !callee.optional && !node.optional &&
+    ins.full && callee.type === 'MemberExpression' && !callee.computed && !callee.optional && !node.optional &&
     callee.property.type === 'Identifier' && COLLECTION_METHODS.has(callee.property.name) && rewritable(callee, undefined)
   if (collection) {
     const name = JSON.stringify(callee.property.name)

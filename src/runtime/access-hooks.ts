@@ -235,7 +235,7 @@ Object.assign(hooks, {
   },
   f(self: unknown, fn: unknown, site: number, ...args: unknown[]): unknown {
     if (typeof fn !== 'function') throw new TypeError(`${siteAt(site)?.text ?? 'the callee'} is not a function`)
-    if (!hooks.on) return safeApply(fn, self, args)
+    if (!hooks.sched) return safeApply(fn, self, args)
     const s = siteAt(site)
     const calls = activeCalls
     calls[calls.length] = s
@@ -248,7 +248,7 @@ Object.assign(hooks, {
     }
   },
   t(fn: unknown, site: number): unknown {
-    if (!hooks.on || !isAsyncFunction(fn) || callForkingContext() === undefined) return fn
+    if (!hooks.sched || !isAsyncFunction(fn) || callForkingContext() === undefined) return fn
     const s = siteAt(site)
     return callbackAsTasks(fn as (...a: never[]) => unknown, { ...(s === undefined ? {} : { site: s }), how: s?.how ?? 'an async callback' })
   },

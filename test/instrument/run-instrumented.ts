@@ -1,6 +1,7 @@
 /** Runs transformed code in this process with a recording hooks object: events and results. */
 import { instrument, type InstrumentMode } from '../../src/instrument/transform.js'
 import type { Site } from '../../src/instrument/sites.js'
+import { callbackAsTasks } from '../../src/runtime/tasks.js'
 
 /** One recorded hook call. */
 export interface Event {
@@ -47,6 +48,11 @@ export async function runInstrumented(body: string, mode: InstrumentMode = 'full
     f: (self: unknown, fn: unknown, site: number, ...args: unknown[]) => {
       if (typeof fn !== 'function') throw new TypeError(`${sites[site]?.text ?? 'the callee'} is not a function`)
       return Reflect.apply(fn, self, args)
+    },
+    // An inline async callback gets the runtime's own wrapper: the program must not tell.
+    t: (fn: unknown, site: number) => {
+      events.push({ hook: 't', site: sites[site]! })
+      return callbackAsTasks(fn as never, { how: 'a callback' })
     },
   }
   const g = globalThis as { __vitestRace?: unknown }

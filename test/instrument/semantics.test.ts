@@ -37,6 +37,11 @@ out(o.a + p.a)`,
   'URL and Date keep their internal slots': `const u = new URL('https://a.test/x?y=1'); const d = new Date(0); const o = { u, d }; out([o.u.searchParams.get('y'), o.d.getTime(), o.u.href].join())`,
   'identity is kept': `const item = {}; const arr = []; arr.push(item); const m = new Map([[item, 1]]); out([arr.includes(item), arr[0] === item, m.get(item)].join())`,
   'Object.keys and values': `const o = { a: 1, b: 2 }; out([Object.keys(o).join(), Object.values(o).join(), Object.entries(o).length].join('|'))`,
+  'inline async callbacks keep their meaning': `const log = []; const r = await Promise.all([1, 2].map(async (x) => { log.push('a' + x); await null; log.push('b' + x); return x * 2 }))
+const fns = []; [0].forEach(function (i) { fns.push(async function named(a, b) { return a + b + i }) })
+const seen = []; const keep = (f) => (seen.push([f.name, f.length, typeof f, f.toString().slice(0, 5)].join(':')), f)
+keep(async (a) => a); const p = Promise.resolve(5).then(async (v) => v + 1)
+out([r.join(), log.join(), fns[0].name, await fns[0](1, 2), seen.join(), await p].join('|'))`,
   'sequence in a computed key': `const o = { b: 1 }; let a = 0; out(o[(a++, 'b')] + a)`,
   'class static blocks and static fields': `const cfg = { n: 2 }; class C { static x = cfg.n; static { this.y = cfg.n + C.x } } out(C.x + C.y)`,
   'directive prologue stays first': `function f() { 'use strict'; const o = { a: 1 }; return o.a + (this === undefined ? 1 : 0) } out(f())`,

@@ -79,6 +79,21 @@ describe('calls with instrumented awaits in the test body (race mode)', () => {
     expect(orders).toContain('b1 b2 a1 a2')
   })
 
+  it('in stress mode too (the transform instruments awaits and these calls): an order violation is found', async () => {
+    const body = await compileCase(
+      'bodyOrderStress',
+      `const st = { ready: false }
+       async function init() { await null; st.ready = true }
+       async function use() { await null; if (!st.ready) throw new Error('used before init') }
+       out(async () => { st.ready = false; await Promise.all([init(), use()]) })`,
+      {},
+      'awaits',
+    )
+    const r = await exploreRuns({ settings: settings({ race: false }), body, vitest })
+    expect((r.failure?.outcome.error as Error | undefined)?.message).toBe('used before init')
+    expect(r.failure!.failedRun).toBeGreaterThan(1)
+  })
+
   it('a call left in flight and one awaited at once: only the first is a task', async () => {
     const body = await compileCase(
       'bodyInFlight',
