@@ -42,16 +42,30 @@ export function checkPlainTests(settings: RaceSettings): void {
   })
 }
 
-async function checkPlainTest(settings: RaceSettings, context: TestContext, runTest: () => Promise<void>): Promise<void> {
+/**
+ * Runs `body` once, as written, as the test body of a plain IterationRun in race mode (every
+ * access's stack kept; calls left in flight, timers and async listeners become tasks), and
+ * returns the run once `body` has settled. The aroundEach hook runs each plain test so.
+ *
+ * @example
+ * const run = await runPlainTest(settings, async () => { await Promise.all([debit(1), debit(2)]) })
+ * run.detector!.races // the lost update between the two calls
+ */
+export async function runPlainTest(settings: RaceSettings, body: () => Promise<void>): Promise<IterationRun> {
   const run = new IterationRun(settings, settings.seed ?? 0, new RoundRobinStrategy(), 'all', {}, true)
   retainTurns()
   retainHooks(true)
   try {
-    await runAs({ run, worker: 0 }, runTest)
+    await runAs({ run, worker: 0 }, body)
   } finally {
     releaseHooks(true)
     releaseTurns()
   }
+  return run
+}
+
+async function checkPlainTest(settings: RaceSettings, context: TestContext, runTest: () => Promise<void>): Promise<void> {
+  const run = await runPlainTest(settings, runTest)
   const found = run.detector!.races
   if (found.length === 0) return
   const { kept, suppressed } = suppressedRaces(found, run, settings)
