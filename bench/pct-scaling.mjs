@@ -9,12 +9,11 @@
 // Issue 12: before and after the heap (PctStrategy scanned every pending worker at each
 // pick), paired runs on the shared 2-core machine: see HISTORY.
 // Run: node bench/pct-scaling.mjs (after npm run build; BENCH_WORKERS="1000,10000" sets the counts)
-import { fanOut, pause } from '../dist/runtime/workers.js'
 import { DEFAULT_SETTINGS } from '../dist/options.js'
 import { IterationRun } from '../dist/runtime/iteration.js'
 import { Random } from '../dist/runtime/random.js'
 import { PctStrategy } from '../dist/runtime/strategies.js'
-import { median, num, ratio, releaseTurns, report, retainTurns, runAs } from './lib.mjs'
+import { keyedWorkers, median, num, ratio, report } from './lib.mjs'
 
 const COUNTS = (process.env.BENCH_WORKERS ?? '1000,2000,10000').split(',').map(Number)
 const BASE = 1_000
@@ -51,26 +50,7 @@ function pickMicros(n) {
 /** One race-mode iteration of `n` workers under a PCT schedule: ms. */
 async function iteration(n) {
   const { priorities, changes } = pctSchedule(n, 1)
-  const run = new IterationRun({ ...DEFAULT_SETTINGS, race: true }, 1, new PctStrategy(priorities, changes), undefined)
-  const state = run.tracker.track({ counts: {}, shared: 1 }, 'state')
-  retainTurns()
-  const start = performance.now()
-  try {
-    await runAs({ run, worker: 0 }, async () => {
-      for (let i = 0; i < n; i++) state.counts[`k${i}`] = 0
-      await fanOut(run, n, async (i) => {
-        const k = `k${i}`
-        const v = state.counts[k]
-        await pause(run)
-        state.counts[k] = v + state.shared
-      })
-    })
-    await Promise.all(run.settled)
-  } finally {
-    releaseTurns()
-  }
-  if (run.detector.races.length !== 0) throw new Error(`bench: ${n} workers: unexpected race on ${run.detector.races[0].location.label}`)
-  return performance.now() - start
+  return (await keyedWorkers(new IterationRun({ ...DEFAULT_SETTINGS, race: true }, 1, new PctStrategy(priorities, changes), undefined), n)).ms
 }
 
 // Warm the JIT first.
