@@ -19,8 +19,8 @@ const COUNTS = (process.env.BENCH_WORKERS ?? '1000,2000,10000').split(',').map(N
 const BASE = 1_000
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const HISTORY = [
-  'issue 12, before the heap (a scan of every pending worker per pick): pick 11.2 µs with 1,000 waiting, 74.7 µs with 10,000 (×6.7); a 10,000-worker PCT iteration 2,474 ms, ×11 of 1,000',
-  'issue 12, after (paired run, load average 12-13 on 2 cores): pick 0.12 µs with 1,000 waiting, 0.15 µs with 10,000 (×1.3); a 10,000-worker PCT iteration 1,314 ms, ×9.8 of 1,000',
+  'issue 12, 3 paired runs (load average 6-13 on 2 cores), before the heap (a scan of every pending worker per pick): pick 4.5-11 µs with 1,000 waiting, 39-75 µs with 10,000; a 10,000-worker PCT iteration 1,273-2,474 ms, ×6.4-×30 of 1,000',
+  'issue 12, after: pick 0.12-0.50 µs with 1,000 waiting, 0.15-0.35 µs with 10,000; a 10,000-worker PCT iteration 1,314-1,778 ms, ×4.9-×9.8 of 1,000 (the iteration figures swing with the load; the pick ones do not)',
 ]
 
 /** A PCT schedule for `n` workers, as exploration draws one: priorities for 2n workers, two change points among 4n steps. */
