@@ -10,7 +10,7 @@ import type { Plugin } from 'vitest/config'
 import { FLAGS_ENV, parseRaceFlags, resolveRunSettings, type RaceOptions, type RaceSettings } from './options.js'
 import { SETTINGS_KEY } from './provided.js'
 import { RaceReporter } from './reporter.js'
-import { instrumentConfig, instrumentContext, transformModule, type InstrumentContext } from './instrument/plugin.js'
+import { instrumentCacheKey, instrumentConfig, instrumentContext, transformModule, type InstrumentContext } from './instrument/plugin.js'
 import { resolveInstrument } from './instrument/instrument-options.js'
 import { badOption } from './bad-option.js'
 import { withVitestSeed } from './vitest-seed.js'
@@ -21,6 +21,13 @@ export type { RaceMeta } from './provided.js'
 
 const SETUP_FILE = fileURLToPath(new URL('./runtime/setup.js', import.meta.url))
 const REPORTER_ADDED = Symbol.for('vitest-race.reporter')
+
+/** Vitest's hook for a plugin's part of the on-disk module cache key (Vitest 5; `experimental_` from 4.0.11). */
+type CacheKeyHook = (generator: () => string) => void
+interface CacheKeyContext {
+  readonly defineCacheKeyGenerator?: CacheKeyHook
+  readonly experimental_defineCacheKeyGenerator?: CacheKeyHook
+}
 
 /**
  * The command's race flags: those the `vitest-race` command received (handed over in
@@ -79,7 +86,11 @@ export function race(options: RaceOptions = {}): Plugin {
     transform(code, id) {
       return instrumentation === undefined ? undefined : (transformModule(instrumentation, this, code, id) as { code: string; map: never } | undefined)
     },
-    configureVitest({ project, vitest }) {
+    configureVitest(context) {
+      const { project, vitest } = context
+      const cacheKeys = context as unknown as CacheKeyContext
+      const defineKey = cacheKeys.defineCacheKeyGenerator ?? cacheKeys.experimental_defineCacheKeyGenerator
+      defineKey?.(() => instrumentCacheKey(instrumentation))
       const root = project.config.root
       const inst = (instrumentation?.root === root ? instrumentation : instrumentContext(options.instrument, root, false)).settings
       const instrumentedDeps = inst.depDirs.map((d) => (d.endsWith('/') ? d : `${d}/`))

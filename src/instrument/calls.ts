@@ -65,6 +65,13 @@ function openParen(code: string, from: number, to: number): number {
   return -1
 }
 
+/** A call of a test API or a built-in namespace (`expect(…)`, `vi.fn(…)`, `test(…)`): it never starts a task. */
+function neverTasks(ins: Instrumenter, node: Node): boolean {
+  const root = rootName(node.callee)
+  // `expect` is also skipped when it is the context's (`({ expect }) => …`).
+  return root !== undefined && NEVER_TASKS.has(root.name) && (!ins.scope.refs.has(root) || root.name === 'expect')
+}
+
 /** Whether the call may start a task: not awaited at once, and rewritable. */
 function forkable(ins: Instrumenter, node: Node): boolean {
   if (ins.awaited.has(node) || node.optional) return false
@@ -72,10 +79,26 @@ function forkable(ins: Instrumenter, node: Node): boolean {
   if (callee.type === 'Super' || callee.type === 'Import' || callee.type === 'ParenthesizedExpression') return false
   if (callee.type === 'MemberExpression' && (!rewritable(callee, undefined) || callee.optional)) return false
   if (callee.type === 'ChainExpression') return false
-  const root = rootName(callee)
-  // `expect` is also skipped when it is the context's (`({ expect }) => …`).
-  if (root !== undefined && NEVER_TASKS.has(root.name) && (!ins.scope.refs.has(root) || root.name === 'expect')) return false
+  if (neverTasks(ins, node)) return false
   return openParen(ins.code, node.callee.end, node.end) >= 0
+}
+
+/**
+ * An async function written inline as an argument (`items.map(async (x) => …)`): each of its
+ * calls is a task (`H.t(fn, site)`, tasks.ts `callbackAsTasks`). Inserted after the call's own
+ * wrapping of that argument and before the function's (its expression body's `) }`), so the
+ * three nest.
+ */
+function callbacksAsTasks(ins: Instrumenter, node: Node): void {
+  if (node.callee.type === 'Super' || node.callee.type === 'Import' || neverTasks(ins, node)) return
+  const callee = ins.code.slice(node.callee.start, node.callee.end)
+  for (const a of node.arguments as Node[]) {
+    const fn = unparen(a)
+    if ((fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression') || fn.async !== true || fn.generator === true) continue
+    const site = ins.site('f', fn, { text: callee, how: `async callback of ${callee}(…)` })
+    ins.s.appendLeft(a.start, `${H}.t(`)
+    ins.s.prependLeft(a.end, `, ${site})`)
+  }
 }
 
 /** `Promise.all([a(), b()])`: its elements' tasks are named `Promise.all element 1`, `… element 2`. */
@@ -134,6 +157,7 @@ export function visitCall(ins: Instrumenter, node: Node): void {
     const paren = openParen(ins.code, callee.end, node.end)
     ins.s.overwrite(paren, paren + 1, node.arguments.length === 0 ? '' : ', ', { contentOnly: true })
   }
+  callbacksAsTasks(ins, node)
   if (collection) {
     walk(ins, callee.object, callee, 'object')
     for (const a of node.arguments) walk(ins, a, node, 'arguments')

@@ -4,9 +4,10 @@
  * project's sources and tests, and the dependencies listed in `instrument.deps`, which the
  * `config` hook inlines so that Vite transforms them too.
  */
-import { readFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { relative } from 'node:path'
+import { join, relative } from 'node:path'
 import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping'
 import { globFilter, resolveInstrument, type InstrumentSettings } from './instrument-options.js'
 import { instrument, InstrumentParseError, type InstrumentMode } from './transform.js'
@@ -42,6 +43,32 @@ export function instrumentContext(value: unknown, root: string, race: boolean): 
     return globs(file)
   }
   return { settings, mode: race ? 'full' : 'awaits', root, accepts }
+}
+
+let ownCode: string | undefined
+
+/** A hash of the transform's own code (this folder) and version: a new vitest-race means a new transform. */
+function ownCodeHash(): string {
+  if (ownCode !== undefined) return ownCode
+  const dir = fileURLToPath(new URL('.', import.meta.url))
+  const hash = createHash('sha256')
+  hash.update(readFileSync(join(PACKAGE_ROOT, 'package.json')))
+  for (const name of readdirSync(dir).sort()) {
+    if (SCRIPT.test(name)) hash.update(name).update(readFileSync(join(dir, name)))
+  }
+  ownCode = hash.digest('hex').slice(0, 16)
+  return ownCode
+}
+
+/**
+ * What, besides the module's own text, decides the transform's output: our code, the mode
+ * (race mode instruments accesses, stress mode only awaits) and the instrument settings.
+ * Vitest's on-disk module cache adds it to each module's key, so a race run never reuses a
+ * stress run's transform (it would see no access and report nothing), nor the other way round.
+ */
+export function instrumentCacheKey(ctx: InstrumentContext | undefined): string {
+  if (ctx === undefined) return 'vitest-race:off'
+  return `vitest-race:${ownCodeHash()}:${ctx.mode}:${JSON.stringify(ctx.settings)}`
 }
 
 /** The module id as a file path, or undefined for virtual modules and ids with a query. */

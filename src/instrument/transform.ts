@@ -57,7 +57,7 @@ export function instrument(code: string, options: TransformOptions): TransformOu
   const ignored = new Map<number, string>(options.ignoredLines ?? [])
   for (const [line, reason] of ignoredLines(code)) ignored.set(options.originalLine?.(line, 0) ?? line, reason)
   const prelude =
-    `${MARK} (globalThis.${H} = { on: false, sched: false, modules: [], m(f, s) { this.modules.push([f, s]); return NaN }, f(t, c, s, ...a) { return Reflect.apply(c, t, a) } });` +
+    `${MARK} (globalThis.${H} = { on: false, sched: false, modules: [], m(f, s) { this.modules.push([f, s]); return NaN }, f(t, c, s, ...a) { return Reflect.apply(c, t, a) }, t(f) { return f } });` +
     `var __vm = ${H}.m(${JSON.stringify(options.file)}, ${JSON.stringify(ins.sites)}${ignored.size === 0 ? '' : `, ${JSON.stringify([...ignored])}`});${ins.moduleDecls.join('')}${ins.moduleTemps()}`
   let at = code.startsWith('#!') ? code.indexOf('\n') + 1 || code.length : 0
   for (const st of program.body as Node[]) {

@@ -10,7 +10,7 @@ import { MAIN_WORKER } from '../detector/detector.js'
 import type { Location } from '../detector/shadow.js'
 import { HOOKS_GLOBAL } from '../instrument/sites.js'
 import { collectionMethods as C, safeApply, safeObjectHasOwn } from './builtins.js'
-import { callAsTask, forkingContext, isAsyncFunction, newTask } from './tasks.js'
+import { callAsTask, callbackAsTasks, callForkingContext, isAsyncFunction, newTask } from './tasks.js'
 import { activeCalls } from './call-sites.js'
 import { currentContext } from './context.js'
 import type { IterationRun } from './iteration.js'
@@ -33,6 +33,7 @@ export interface Hooks {
   aw(value: unknown, site: number): unknown
   fa(iterable: unknown, site: number): unknown
   f(self: unknown, fn: unknown, site: number, ...args: unknown[]): unknown
+  t(fn: unknown, site: number): unknown
 }
 
 const ObjectCtor = Object
@@ -239,12 +240,17 @@ Object.assign(hooks, {
     const calls = activeCalls
     calls[calls.length] = s
     try {
-      const parent = forkingContext()
+      const parent = callForkingContext()
       if (parent === undefined || !isAsyncFunction(fn)) return safeApply(fn, self, args)
       return callAsTask(parent, newTask(parent, { ...(s === undefined ? {} : { site: s }), how: s?.how ?? `${s?.text ?? 'a call'}(…) not awaited at once` }), fn as (...a: never[]) => unknown, self, args)
     } finally {
       calls.length--
     }
+  },
+  t(fn: unknown, site: number): unknown {
+    if (!hooks.on || !isAsyncFunction(fn) || callForkingContext() === undefined) return fn
+    const s = siteAt(site)
+    return callbackAsTasks(fn as (...a: never[]) => unknown, { ...(s === undefined ? {} : { site: s }), how: s?.how ?? 'an async callback' })
   },
 })
 

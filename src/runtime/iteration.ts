@@ -243,31 +243,47 @@ export class IterationRun implements AccessSink {
     this.detector?.join(parent, child)
   }
 
-  /** The id of a task at its first event (tasks.ts), reusing a finished task's where `origin` knows its end. */
-  newTask(origin: ClockSnapshot, started: TaskOrigin, ctx: TaskContext): number {
-    const d = this.detector!
-    const free = this.freeTasks
-    const id = d.forkFrom(origin, () => {
-      for (let i = free.length - 1, seen = 0; i >= 0 && seen < REUSE_SCAN; i--, seen++) {
-        const f = free[i]!
-        if (clockOf(origin.vc, f.id) < f.end.clock) continue
-        free.splice(i, 1)
-        f.ctx.retire(f.id, f.end)
-        return f.id
+  /**
+   * The id of a task at its first event (tasks.ts). In a plain test it reuses a finished
+   * task's id where `origin` knows its end; in a concurrentTest iteration the task is also a
+   * scheduled worker from now on (its awaits wait at scheduling points), and ids are not reused.
+   */
+  newTask(origin: ClockSnapshot | undefined, started: TaskOrigin, ctx: TaskContext): number {
+    const d = this.detector
+    let id: number
+    if (d === undefined || origin === undefined) {
+      id = this.nextWorker++
+    } else {
+      const free = this.freeTasks
+      const reuse = (): number | undefined => {
+        for (let i = free.length - 1, seen = 0; i >= 0 && seen < REUSE_SCAN; i--, seen++) {
+          const f = free[i]!
+          if (clockOf(origin.vc, f.id) < f.end.clock) continue
+          free.splice(i, 1)
+          f.ctx.retire(f.id, f.end)
+          return f.id
+        }
+        return undefined
       }
-      return undefined
-    })
+      id = d.forkFrom(origin, this.plain ? reuse : undefined)
+    }
     this.tasksStarted++
     this.workers.set(id, { id, createdAt: undefined, fanOut: undefined, state: 'running', error: undefined, observed: true, task: started })
+    if (!this.plain) this.scheduler.add(id)
     return id
   }
 
   /** A task's promise settled (or its callback returned): its id may go to a later task. */
   finishTask(ctx: TaskContext): void {
-    if (!ctx.materialized || this.detector === undefined) return
+    if (!ctx.materialized) return
     const id = ctx.worker
     const info = this.workers.get(id)
     if (info !== undefined && info.task !== undefined) info.state = 'finished'
+    if (!this.plain) {
+      this.scheduler.finish(id)
+      return
+    }
+    if (this.detector === undefined) return
     const end = this.detector.snapshot(id)
     ctx.ended = end
     this.freeTasks.push({ id, end, ctx })

@@ -6,19 +6,9 @@
  * (an EventEmitter's async listener, at the emit that calls it); a captured stack names it.
  */
 import { EventEmitter } from 'node:events'
-import { safeApply, safeCaptureStackTrace, safeObjectDefineProperty, safeReflectOwnKeys, safeReflectGetOwnPropertyDescriptor } from './builtins.js'
+import { safeApply, safeObjectDefineProperty, safeReflectOwnKeys, safeReflectGetOwnPropertyDescriptor } from './builtins.js'
 import { runAs, type WorkerContext } from './context.js'
-import { finishWhenSettled, forkingContext, isAsyncFunction, newTask, callAsTask, type TaskContext } from './tasks.js'
-
-/** A stack holder formatted only if the task is ever reported. */
-function holderHere(below: (...args: never[]) => unknown): { stack?: string } {
-  const holder: { stack?: string } = {}
-  const limit = Error.stackTraceLimit
-  Error.stackTraceLimit = 12
-  safeCaptureStackTrace(holder, below)
-  Error.stackTraceLimit = limit
-  return holder
-}
+import { finishWhenSettled, forkingContext, isAsyncFunction, newTask, callAsTask, stackHolder as holderHere, type TaskContext } from './tasks.js'
 
 /** `cb` as a callback that runs as `task`, ending it when it returns (or its promise settles). */
 function runsAs(task: TaskContext, cb: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {

@@ -12,8 +12,8 @@
  * acquires its clock at the settlement. A finished task's id is given to a later task whose
  * origin knows that end, so that clocks stay as long as the number of tasks alive at once.
  */
-import type { ClockSnapshot } from '../detector/detector.js'
-import { safeApply, safeThen } from './builtins.js'
+import { MAIN_WORKER, type ClockSnapshot } from '../detector/detector.js'
+import { safeApply, safeCaptureStackTrace, safeFunctionToString, safeGetPrototypeOf, safeObjectDefineProperty, safeSetPrototypeOf, safeThen } from './builtins.js'
 import { currentContext, outsideWorkers, runAs, type WorkerContext } from './context.js'
 import type { IterationRun } from './iteration.js'
 import type { RuntimeSite } from './site-table.js'
@@ -36,7 +36,8 @@ export class TaskContext implements WorkerContext {
 
   constructor(
     readonly run: IterationRun,
-    private origin: ClockSnapshot,
+    /** The parent's clock at the fork (undefined in stress mode: no detector). */
+    private origin: ClockSnapshot | undefined,
     readonly started: TaskOrigin,
   ) {}
 
@@ -76,16 +77,40 @@ export class TaskContext implements WorkerContext {
   }
 }
 
-/** The forking run of the running context, or undefined (outside race mode, inside a concurrentTest iteration). */
+/** A stack holder captured below `below`, formatted only if the task is ever reported. */
+export function stackHolder(below: (...args: never[]) => unknown): { stack?: string } {
+  const holder: { stack?: string } = {}
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 12
+  safeCaptureStackTrace(holder, below)
+  Error.stackTraceLimit = limit
+  return holder
+}
+
+/**
+ * The running context, when what it starts now (a timer, a listener) is a task: in a checked
+ * plain test only. (In a concurrentTest such callbacks run as the worker that started them.)
+ */
 export function forkingContext(): WorkerContext | undefined {
   const ctx = currentContext()
   return ctx !== undefined && ctx.run.plain ? ctx : undefined
 }
 
+/**
+ * The running context, when an async call it leaves in flight is a task: anywhere in a
+ * checked plain test, and in a concurrentTest iteration's test body, whose own
+ * `Promise.all([a(), b()])` is then scheduled like workers are (DESIGN §4b): each call's
+ * awaits become scheduling points of its own. (A worker's calls stay that worker's flows.)
+ */
+export function callForkingContext(): WorkerContext | undefined {
+  const ctx = currentContext()
+  return ctx !== undefined && (ctx.run.plain || ctx.worker === MAIN_WORKER) ? ctx : undefined
+}
+
 /** A new task forked now by `parent`. */
 export function newTask(parent: WorkerContext, started: TaskOrigin): TaskContext {
   const run = parent.run
-  return new TaskContext(run, run.detector!.snapshot(parent.worker), started)
+  return new TaskContext(run, run.detector?.snapshot(parent.worker), started)
 }
 
 /**
@@ -96,13 +121,53 @@ export function callAsTask(parent: WorkerContext, task: TaskContext, fn: (...arg
   task.inPrefix = true
   let result: unknown
   try {
-    result = runAs(task, () => safeApply(fn, self, args))
+    result = runAs(task, () => {
+      startingAsTask = fn
+      return safeApply(fn, self, args)
+    })
   } finally {
+    startingAsTask = undefined
     task.inPrefix = false
     if (task.materialized) parent.run.join(parent.worker, task.worker)
   }
   finishWhenSettled(task, result)
+  // A concurrentTest iteration ends after every task it started, like after its workers.
+  if (!parent.run.plain && result instanceof Promise) {
+    const settled = parent.run.settled
+    settled[settled.length] = outsideWorkers(() => safeThen(result as Promise<unknown>, undefined, () => undefined))
+  }
   return result
+}
+
+/** The function callAsTask is calling right now (a callback wrapper called so runs its function directly). */
+let startingAsTask: unknown
+
+/**
+ * An async function written inline as a call's argument (`items.map(async (item) => …)`,
+ * `p.then(async (v) => …)`), as what each of its calls is: a task, forked where it is called
+ * (by the library that calls it) and joined where its promise is awaited. Without this, every
+ * call of the callback ran as its caller, and two calls' read-await-write never met. The
+ * wrapper keeps the function's name, length, source text and prototype (an AsyncFunction), so
+ * a library that looks at them sees the same; nobody else holds the inline function to compare
+ * it by identity.
+ */
+export function callbackAsTasks(fn: (...args: never[]) => unknown, started: TaskOrigin): (...args: unknown[]) => unknown {
+  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    if (startingAsTask === wrapper) {
+      // Already started as a task (an emit, an instrumented call of it): no second one.
+      startingAsTask = undefined
+      return safeApply(fn, this, args)
+    }
+    const parent = callForkingContext()
+    if (parent === undefined) return safeApply(fn, this, args)
+    return callAsTask(parent, newTask(parent, started), fn, this, args)
+  }
+  safeObjectDefineProperty(wrapper, 'name', { value: fn.name })
+  safeObjectDefineProperty(wrapper, 'length', { value: fn.length })
+  const source = safeApply(safeFunctionToString, fn, []) as string
+  safeObjectDefineProperty(wrapper, 'toString', { value: () => source, writable: true, configurable: true })
+  safeSetPrototypeOf(wrapper, safeGetPrototypeOf(fn))
+  return wrapper
 }
 
 /** The task ends when `result` (its promise) settles, or now when it is no promise. */

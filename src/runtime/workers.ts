@@ -9,6 +9,8 @@ import { currentContext, outsideWorkers, runAs } from './context.js'
 import type { IterationRun, WorkerInfo } from './iteration.js'
 import { WorkerCancelledError } from './scheduler.js'
 import { captureStack } from './stacks.js'
+import { MAIN_WORKER } from '../detector/detector.js'
+import { callAsTask, newTask, stackHolder } from './tasks.js'
 
 const promiseThen = Promise.prototype.then
 
@@ -219,7 +221,12 @@ export function pause(run: IterationRun): Promise<void> {
   return run.schedulingPoint('pause()')
 }
 
-/** `fn` wrapped so that its settling (fulfilled or rejected) becomes a scheduling point. */
+/**
+ * `fn` wrapped so that its settling (fulfilled or rejected) becomes a scheduling point. Called
+ * by the test body, each call is a task of its own (DESIGN §4b), so the body's
+ * `Promise.all([load(), save()])` is perturbed like workers are; called by a worker, the
+ * settling is a point of that worker.
+ */
 export function scheduled<A extends unknown[], R>(run: IterationRun, fn: (...args: A) => R | Promise<R>): (...args: A) => Promise<R> {
   if (typeof fn !== 'function') throw new TypeError(`vitest-race: scheduled(fn): fn must be a function, got ${typeof fn}`)
   const label = fn.name === '' ? 'a scheduled call' : `scheduled ${fn.name}()`
@@ -235,6 +242,12 @@ export function scheduled<A extends unknown[], R>(run: IterationRun, fn: (...arg
     await settle()
     return result
   }
-  safeObjectDefineProperty(wrapped, 'name', { value: fn.name })
-  return wrapped
+  const how = `${label === 'a scheduled call' ? label : `${label} call`} of the test body`
+  const forking = function (this: unknown, ...args: A): Promise<R> {
+    const parent = currentContext()
+    if (parent === undefined || parent.run !== run || parent.worker !== MAIN_WORKER) return safeApply(wrapped, this, args)
+    return callAsTask(parent, newTask(parent, { holder: stackHolder(forking), how }), wrapped, this, args) as Promise<R>
+  }
+  safeObjectDefineProperty(forking, 'name', { value: fn.name })
+  return forking
 }

@@ -8,6 +8,22 @@ import type { TestContext } from 'vitest'
 import { DEFAULT_SETTINGS, type RaceSettings, type Semantics } from '../../src/options.js'
 import { runIteration, type ConcurrentBody } from '../../src/runtime/iteration-runner.js'
 import { randomSchedule } from '../../src/runtime/strategies.js'
+import { instrument } from '../../src/instrument/transform.js'
+
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<unknown>
+
+/**
+ * The body a case's module hands to `out(ctx => …)`, after instrumenting the module exactly
+ * as the plugin does in race mode (`mode: 'awaits'` as in stress mode). `globals` are more
+ * names the module sees (functions of the test, left uninstrumented).
+ */
+export async function compileCase(name: string, source: string, globals: Record<string, unknown> = {}, mode: 'full' | 'awaits' = 'full'): Promise<ConcurrentBody> {
+  const out = instrument(source, { mode, file: `cases/${name}.js` })
+  let body: ConcurrentBody | undefined
+  const names = Object.keys(globals)
+  await new AsyncFunction('out', ...names, '"use strict";\n' + (out?.code ?? source))((b: ConcurrentBody) => (body = b), ...names.map((n) => globals[n]))
+  return body!
+}
 
 /** One conformance case. */
 export interface ConformanceCase {

@@ -6,19 +6,7 @@
  */
 import { describe, expect, test } from 'vitest'
 import '../../src/runtime/access-hooks.js'
-import { instrument } from '../../src/instrument/transform.js'
-import type { ConcurrentBody } from '../../src/runtime/iteration-runner.js'
-import { runCase } from './harness.js'
-
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<unknown>
-
-/** The body a case's module hands to `out(ctx => …)`, after instrumenting the module. */
-async function compile(name: string, source: string): Promise<ConcurrentBody> {
-  const out = instrument(source, { mode: 'full', file: `cases/${name}.js` })
-  let body: ConcurrentBody | undefined
-  await new AsyncFunction('out', '"use strict";\n' + (out?.code ?? source))((b: ConcurrentBody) => (body = b))
-  return body!
-}
+import { compileCase as compile, runCase } from './harness.js'
 
 /**
  * name → module source; the module calls `out(async (ctx) => …)` with the case body. Module
@@ -137,6 +125,31 @@ const CASES: Record<string, string> = {
   RaceReadThroughALocalObjectsMethod: `const st = { n: 0 }; class View { read() { return st.n } }
     async function bump(pause) { const v = new View(); const before = v.read(); await pause(); st.n = before + 1 }
     out(async ({ fanOut, pause }) => { await fanOut(2, () => bump(pause)) })`,
+  // The test body's own calls left in flight are tasks, scheduled like workers (DESIGN §4b).
+  RaceBodyPromiseAllLostUpdate: `let balance = 100
+    async function debit(n) { const before = balance; await Promise.resolve(); balance = before - n }
+    out(async () => { balance = 100; await Promise.all([debit(10), debit(10)]) })`,
+  NoRaceBodySequentialDebits: `let balance = 100
+    async function debit(n) { const before = balance; await Promise.resolve(); balance = before - n }
+    out(async () => { balance = 100; await debit(10); await debit(10) })`,
+  NoRaceBodyPromiseAllDisjointKeys: `const balances = new Map()
+    async function debit(k, n) { const before = balances.get(k) ?? 100; await Promise.resolve(); balances.set(k, before - n) }
+    out(async () => { balances.clear(); await Promise.all([debit('a', 10), debit('b', 10)]) })`,
+  RaceBodyCallLeftInFlight: `const st = { n: 0 }
+    async function bump() { const v = st.n; await null; st.n = v + 1 }
+    out(async () => { st.n = 0; const p = bump(); await bump(); await p })`,
+  NoRaceBodyCallAwaitedBeforeTheNext: `const st = { n: 0 }
+    async function bump() { const v = st.n; await null; st.n = v + 1 }
+    out(async () => { st.n = 0; const p = bump(); await p; await bump() })`,
+  // An async function written inline as an argument: each of its calls is a task.
+  RaceBodyMapAsyncCallbackLostUpdate: `let total = 0
+    out(async () => { total = 0; await Promise.all([1, 2].map(async (n) => { const t = total; await null; total = t + n })) })`,
+  NoRaceBodyMapAsyncCallbackOneTurn: `let total = 0
+    out(async () => { total = 0; await Promise.all([1, 2].map(async (n) => { await null; total += n })) })`,
+  NoRaceBodyMapAsyncCallbackDisjoint: `const totals = [0, 0]
+    out(async () => { await Promise.all([0, 1].map(async (i) => { const t = totals[i]; await null; totals[i] = t + 1 })) })`,
+  RaceBodyForEachAsyncCallback: `const st = { n: 0 }
+    out(async () => { st.n = 0; const done = []; [1, 2].forEach(async (k) => { const v = st.n; await null; st.n = v + k; done.push(k) }); while (done.length < 2) await null })`,
   NoRaceFrozenAndSymbols: `const sym = Symbol('k'); const cfg = Object.freeze({ limit: 5, [sym]: 1 })
     async function read(pause) { const l = cfg.limit + cfg[sym]; await pause(); return l }
     out(async ({ fanOut, pause }) => { await fanOut(3, () => read(pause)) })`,

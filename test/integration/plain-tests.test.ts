@@ -15,9 +15,9 @@ describe('plain tests in race mode', () => {
 
   it('fails each racy test with one report, passes every fixed one, and exits 66', () => {
     expect(run.code).toBe(66)
-    expect(run.output).toContain('Found 4 data race(s) (2 more suppressed)')
-    const summary = run.output.slice(run.output.indexOf('Found 4 data race(s)'))
-    for (const name of ['two debits in Promise.all', 'a debit left in flight, awaited later', 'two async listeners of one event', 'a timer callback against the test']) {
+    expect(run.output).toContain('Found 5 data race(s) (2 more suppressed)')
+    const summary = run.output.slice(run.output.indexOf('Found 5 data race(s)'))
+    for (const name of ['two debits in Promise.all', 'a debit left in flight, awaited later', 'two async listeners of one event', 'a timer callback against the test', 'debits in items.map(async …)']) {
       expect(summary).toContain(`  ${name}: `)
     }
     for (const name of [
@@ -33,6 +33,8 @@ describe('plain tests in race mode', () => {
       'a racy test that turns race mode off',
       'a known race in a function the suppressions option names',
       'an interval sweeps entries the test adds between its runs',
+      'debits in items\\.map\\(async …\\) that read after the await',
+      'debits in a for…of loop, one after the other',
     ]) {
       expect(run.output).toMatch(new RegExp(`✓ .*${name}`))
     }
@@ -52,6 +54,11 @@ describe('plain tests in race mode', () => {
   it('a call left in flight races with the test body', () => {
     expect(run.output).toMatch(/The test body read it at src\/ledger\.ts:18:\d+ and awaited at test\/ledger-racy\.test\.ts:13:3/)
     expect(run.output).toMatch(/Task \d+ \(finished\) started at: test\/ledger-racy\.test\.ts:12:17 \(debit\(…\) not awaited at once\)/)
+  })
+
+  it('each call of an async function written inline as an argument is a task', () => {
+    expect(run.output).toMatch(/× .*debits in items\.map\(async …\) \d+ms\n/)
+    expect(run.output).toMatch(/Task \d+ \(finished\) started at: test\/callbacks\.test\.ts:6:34 \(async callback of \[30, 20\]\.map\(…\)\)/)
   })
 
   it('async listeners and timer callbacks are tasks', () => {
