@@ -9,6 +9,9 @@
 import { DEFAULT_SETTINGS } from '../dist/options.js'
 import { IterationRun } from '../dist/runtime/iteration.js'
 import { randomSchedule, strategyFor } from '../dist/runtime/strategies.js'
+import { fanOut, pause } from '../dist/runtime/workers.js'
+import { runAs } from '../dist/runtime/context.js'
+import { releaseTurns, retainTurns } from '../dist/runtime/async-hooks.js'
 
 export { runAs } from '../dist/runtime/context.js'
 export { releaseTurns, retainTurns } from '../dist/runtime/async-hooks.js'
@@ -21,6 +24,37 @@ export { releaseTurns, retainTurns } from '../dist/runtime/async-hooks.js'
  */
 export function iterationRun(race, settings = {}) {
   return new IterationRun({ ...DEFAULT_SETTINGS, ...settings, race }, 1, strategyFor(randomSchedule(1)), undefined)
+}
+
+/**
+ * The scaling benches' iteration, run in `run` (race mode) as its test body: `n` workers, each
+ * reading its own key, awaiting pause(), and writing it from the read plus one key every worker
+ * shares. Wall and CPU time (process.cpuUsage, GC threads included): { ms, cpuMs }. Throws if
+ * the detector reports a race (there is none).
+ */
+export async function keyedWorkers(run, n) {
+  const state = run.tracker.track({ counts: {}, shared: 1 }, 'state')
+  retainTurns()
+  const cpu = process.cpuUsage()
+  const start = performance.now()
+  try {
+    await runAs({ run, worker: 0 }, async () => {
+      for (let i = 0; i < n; i++) state.counts[`k${i}`] = 0
+      await fanOut(run, n, async (i) => {
+        const k = `k${i}`
+        const v = state.counts[k]
+        await pause(run)
+        state.counts[k] = v + state.shared
+      })
+    })
+    await Promise.all(run.settled)
+  } finally {
+    releaseTurns()
+  }
+  const ms = performance.now() - start
+  const used = process.cpuUsage(cpu)
+  if (run.detector.races.length !== 0) throw new Error(`bench: ${n} workers: unexpected race on ${run.detector.races[0].location.label}`)
+  return { ms, cpuMs: (used.user + used.system) / 1000 }
 }
 
 export function median(values) {

@@ -17,6 +17,7 @@ const parts = [
   { file: 'memory.mjs', node: ['--expose-gc'] },
   { file: 'threads.mjs' },
   { file: 'workers-scaling.mjs', node: ['--expose-gc'] },
+  { file: 'pct-scaling.mjs' },
   { file: 'tasks.mjs' },
   { file: 'sql-parse.mjs' },
   { file: 'sql-statements.mjs' },

@@ -17,7 +17,6 @@
 // (on a quieter machine, before: 71 ms and 1,940 ms wall, ×27).
 // Run: node --expose-gc bench/workers-scaling.mjs   (BENCH_WORKERS="250,1000,10000" sets the
 // counts, BENCH_HEAP_ITERATIONS the iterations; npm run bench runs it)
-import { fanOut, pause } from '../dist/runtime/workers.js'
 import { DEFAULT_SETTINGS } from '../dist/options.js'
 import { IterationRun } from '../dist/runtime/iteration.js'
 import { randomSchedule, strategyFor } from '../dist/runtime/strategies.js'
@@ -25,7 +24,7 @@ import { spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { median, num, ratio, releaseTurns, report, retainTurns, runAs } from './lib.mjs'
+import { keyedWorkers, median, num, ratio, report } from './lib.mjs'
 
 const COUNTS = (process.env.BENCH_WORKERS ?? '250,1000,2000,10000').split(',').map(Number)
 const BASE = 1_000
@@ -41,31 +40,9 @@ const HISTORY = [
 ]
 
 /** One race-mode iteration with `n` workers: { ms, cpuMs }. */
-async function iteration(n) {
+function iteration(n) {
   // A random decision at every step, as fast-check draws them for an exploring iteration.
-  const run = new IterationRun({ ...DEFAULT_SETTINGS, race: true }, 1, strategyFor(randomSchedule(1, 4 * n + 16)), undefined)
-  const state = run.tracker.track({ counts: {}, shared: 1 }, 'state')
-  retainTurns()
-  const cpu = process.cpuUsage()
-  const start = performance.now()
-  try {
-    await runAs({ run, worker: 0 }, async () => {
-      for (let i = 0; i < n; i++) state.counts[`k${i}`] = 0
-      await fanOut(run, n, async (i) => {
-        const k = `k${i}`
-        const v = state.counts[k]
-        await pause(run)
-        state.counts[k] = v + state.shared
-      })
-    })
-    await Promise.all(run.settled)
-  } finally {
-    releaseTurns()
-  }
-  const ms = performance.now() - start
-  const used = process.cpuUsage(cpu)
-  if (run.detector.races.length !== 0) throw new Error(`bench: ${n} workers: unexpected race on ${run.detector.races[0].location.label}`)
-  return { ms, cpuMs: (used.user + used.system) / 1000 }
+  return keyedWorkers(new IterationRun({ ...DEFAULT_SETTINGS, race: true }, 1, strategyFor(randomSchedule(1, 4 * n + 16)), undefined), n)
 }
 
 // Warm the JIT first: the first iterations of a process run slower whatever their size.

@@ -76,6 +76,13 @@ export function userFrames(stack: string, excluded: readonly string[]): Frame[] 
   return parseStack(stack).filter((f) => isUserFrame(f, excluded))
 }
 
+/** The user's frames of a captured stack, innermost first, as a report shows them; null when there are none (or no stack). */
+export function shownFrames(stack: string | undefined, excluded: readonly string[]): Frame[] | null {
+  if (stack === undefined) return null
+  const f = userFrames(stack, excluded)
+  return f.length === 0 ? null : f
+}
+
 /** The lines of a V8 stack text whose frames belong to the user (for an Error's `stack`). */
 export function userStackLines(stack: string, excluded: readonly string[]): string[] {
   return stack.split('\n').filter((line) => {

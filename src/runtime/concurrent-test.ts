@@ -76,7 +76,7 @@ function replayOptions(failure: Failure): string[] {
 
 /** Where the failure was found, the minimal interleaving, and how to replay it. */
 function explorationNote(name: string, settings: RaceSettings, failure: Failure, vitest: TestContext): string {
-  const steps = failure.outcome.run.scheduler.steps
+  const steps = failure.outcome.steps
   const roundRobin = failure.schedule.kind === 'roundRobin'
   const fixed = roundRobin ? "the run in Promise.all's order (every worker to its next await in turn)" : 'the run with no context switch'
   const how =
@@ -159,11 +159,11 @@ async function runIterations(body: ConcurrentBody, settings: RaceSettings, vites
 async function raceFailure(settings: RaceSettings, body: ConcurrentBody, vitest: TestContext, failure: Failure, note: string): Promise<Error> {
   const first = failure.outcome
   const plan = { settings, seed: failure.seed, iteration: 0, schedule: failure.schedule, body, vitest }
-  const labels = new Set(first.races.map((r) => r.location.label))
+  const labels = new Set(first.races.map((r) => r.location))
   let outcome = await runIteration({ ...plan, capture: { labels } })
   if (outcome.races.length === 0) outcome = await runIteration({ ...plan, capture: 'all' })
   if (outcome.races.length === 0) outcome = first
-  const error = dataRaceError(outcome.races, outcome.run, replay(settings, failure, vitest), settings.stripPathPrefix ?? settings.root, first.failed ? { error: first.error } : undefined)
+  const error = dataRaceError(outcome, replay(settings, failure, vitest), settings.stripPathPrefix ?? settings.root, first.failed ? { error: first.error } : undefined)
   // For the run summary in Vitest's main process (reporter.ts).
   return failWithRaces(vitest, error, note)
 }

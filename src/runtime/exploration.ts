@@ -142,7 +142,7 @@ export async function exploreRuns(plan: Plan): Promise<Exploration> {
     const rr = await runIteration({ ...plan, body: firstBody, seed, iteration: 0, schedule: roundRobin })
     meter?.ended()
     if (failed(rr)) {
-      const steps = rr.run.scheduler.steps.length
+      const steps = rr.steps.length
       return done({ outcome: rr, schedule: roundRobin, seed, path: undefined, failedRun: 1, shrinks: 0, firstSteps: steps, inputs: firstInputs }, 1)
     }
     extra = 1
@@ -152,7 +152,7 @@ export async function exploreRuns(plan: Plan): Promise<Exploration> {
   const first = await runIteration({ ...plan, body: firstBody, seed, iteration: 0, schedule: sequential })
   meter?.ended()
   if (!replaying && failed(first)) {
-    const steps = first.run.scheduler.steps.length
+    const steps = first.steps.length
     return done({ outcome: first, schedule: sequential, seed, path: undefined, failedRun: 1 + extra, shrinks: 0, firstSteps: steps, inputs: firstInputs }, 1 + extra)
   }
   if (settings.strategy === 'exhaustive') {
@@ -163,7 +163,7 @@ export async function exploreRuns(plan: Plan): Promise<Exploration> {
     return done(r.failure, r.runs, false)
   }
   // A replay runs its one schedule whatever the time.
-  const r = await property(plan, seed, first.run.scheduler.steps.length, first.run.workers.size - 1, replaying ? undefined : meter, extra)
+  const r = await property(plan, seed, first.steps.length, first.workersStarted, replaying ? undefined : meter, extra)
   return done(r.failure, r.runs + 1 + extra, r.stopped)
 }
 
@@ -196,7 +196,7 @@ async function property(plan: Plan, seed: number, steps: number, workers: number
     meter?.ended()
     if (failed(outcome)) {
       last = outcome
-      firstSteps ??= outcome.run.scheduler.steps.length
+      firstSteps ??= outcome.steps.length
       throw new IterationFailed(outcome)
     }
   })
@@ -214,7 +214,7 @@ async function property(plan: Plan, seed: number, steps: number, workers: number
     path: details.counterexamplePath ?? undefined,
     failedRun: Number((details.counterexamplePath ?? '0').split(':')[0]) + 2 + extra,
     shrinks: details.numShrinks,
-    firstSteps: firstSteps ?? last.run.scheduler.steps.length,
+    firstSteps: firstSteps ?? last.steps.length,
   }
   return { failure, runs: explored, stopped: false }
 }
@@ -235,7 +235,7 @@ async function exhaustive(plan: Plan, seed: number): Promise<Explored> {
     const strategy = new DecisionStrategy(prefix)
     const outcome = await runIteration({ ...plan, seed, iteration: count, schedule, strategy })
     if (failed(outcome)) {
-      const steps = outcome.run.scheduler.steps.length
+      const steps = outcome.steps.length
       return { failure: { outcome, schedule, seed, path: undefined, failedRun: count, shrinks: 0, firstSteps: steps, inputs: undefined }, runs: count, stopped: false }
     }
     const widths = strategy.widths

@@ -3,7 +3,6 @@
  * body worker, every worker it started finished, and what happened as data.
  */
 import type { TestContext } from 'vitest'
-import type { RaceRecord } from '../detector/race-record.js'
 import type { RaceSettings } from '../options.js'
 import { runAs } from './context.js'
 import { IterationRun, type CapturePlan, type WorkerInfo } from './iteration.js'
@@ -14,15 +13,18 @@ import { releaseHooks, retainHooks } from './access-hooks.js'
 import { workerName } from './workers.js'
 import { safeObjectIs, safePromiseAll, SafePromise, safeSetImmediate, safeThen } from './builtins.js'
 import { strategyFor, type Schedule } from './strategies.js'
+import { outcomeOf } from './run-outcome.js'
+import type { IterationOutcome } from '../report/iteration-outcome.js'
 import type { Strategy } from './scheduler.js'
 
 /** The body of a concurrentTest: runs once per iteration. */
 export type ConcurrentBody = (ctx: ConcurrentContext) => unknown
 
-/** What one iteration did. */
-export interface Outcome {
-  readonly run: IterationRun
-  readonly races: RaceRecord[]
+/**
+ * What one iteration did: its outcome as plain data (races, the workers they name, the
+ * schedule, notes), and whether it failed with what.
+ */
+export interface Outcome extends IterationOutcome {
   /**
    * Whether the body (or a worker nothing awaited) threw. Explicit, because the thrown value
    * may be anything, `undefined`, `null`, `0` and `''` included.
@@ -30,8 +32,6 @@ export interface Outcome {
   readonly failed: boolean
   /** What was thrown, unchanged (undefined when nothing was, or when `undefined` was). */
   readonly error: unknown
-  /** What to say beside `error` (which worker threw it, that nothing awaited it); never put into it. */
-  readonly notes: readonly string[]
 }
 
 /** One iteration to run. */
@@ -92,7 +92,7 @@ export async function runIteration(plan: IterationPlan): Promise<Outcome> {
       notes[notes.length] = `thrown by ${workerName(lost)} (its promise was never awaited)`
     }
   }
-  return { run, races: run.detector?.races ?? [], failed, error: failed ? error : undefined, notes }
+  return { ...outcomeOf(run, run.detector?.races ?? [], notes), failed, error: failed ? error : undefined }
 }
 
 /** The worker that threw `error` (the same value), if the body's failure came from one. */

@@ -17,7 +17,8 @@ import { releaseHooks, retainHooks } from './access-hooks.js'
 import { RoundRobinStrategy } from './strategies.js'
 import { dataRaceError } from './race-failure.js'
 import { replayCommand } from './run-settings.js'
-import { suppressedRaces } from './suppressions.js'
+import { withSuppressions } from './suppressions.js'
+import { outcomeOf } from './run-outcome.js'
 
 /** Set in a concurrentTest's meta: it runs its own iterations, never wrapped. */
 export const CONCURRENT_META_KEY = 'vitest-race:concurrent'
@@ -42,23 +43,37 @@ export function checkPlainTests(settings: RaceSettings): void {
   })
 }
 
-async function checkPlainTest(settings: RaceSettings, context: TestContext, runTest: () => Promise<void>): Promise<void> {
+/**
+ * Runs `body` once, as written, as the test body of a plain IterationRun in race mode (every
+ * access's stack kept; calls left in flight, timers and async listeners become tasks), and
+ * returns the run once `body` has settled. The aroundEach hook runs each plain test so.
+ *
+ * @example
+ * const run = await runPlainTest(settings, async () => { await Promise.all([debit(1), debit(2)]) })
+ * run.detector!.races // the lost update between the two calls
+ */
+export async function runPlainTest(settings: RaceSettings, body: () => Promise<void>): Promise<IterationRun> {
   const run = new IterationRun(settings, settings.seed ?? 0, new RoundRobinStrategy(), 'all', {}, true)
   retainTurns()
   retainHooks(true)
   try {
-    await runAs({ run, worker: 0 }, runTest)
+    await runAs({ run, worker: 0 }, body)
   } finally {
     releaseHooks(true)
     releaseTurns()
   }
+  return run
+}
+
+async function checkPlainTest(settings: RaceSettings, context: TestContext, runTest: () => Promise<void>): Promise<void> {
+  const run = await runPlainTest(settings, runTest)
   const found = run.detector!.races
   if (found.length === 0) return
-  const { kept, suppressed } = suppressedRaces(found, run, settings)
-  const meta: RaceMeta = { races: [], ...(suppressed > 0 ? { suppressed } : {}) }
+  const outcome = withSuppressions(outcomeOf(run, found, []), settings)
+  const meta: RaceMeta = { races: [], ...(outcome.suppressed > 0 ? { suppressed: outcome.suppressed } : {}) }
   ;(context.task.meta as Record<string, unknown>)[META_KEY] = meta
-  if (kept.length === 0) return
-  const error = dataRaceError(kept, run, replayCommand(settings, ['1'], context), settings.stripPathPrefix ?? settings.root, undefined)
+  if (outcome.races.length === 0) return
+  const error = dataRaceError(outcome, replayCommand(settings, ['1'], context), settings.stripPathPrefix ?? settings.root, undefined)
   ;(meta as { races: unknown }).races = error.races
   throw error
 }

@@ -19,6 +19,8 @@ export interface Strategy {
    * by the previous step, if it is pending again (continuing it is no context switch).
    */
   pick(pending: readonly number[], last: number | undefined): number
+  /** `worker` became pending (before any pick that may take it): a strategy that keeps its own order of the pending workers learns it here. */
+  becamePending?(worker: number): void
 }
 
 /** One step of a schedule: which worker went on, and from where. */
@@ -267,7 +269,10 @@ export class Scheduler {
     else if (from === 'pending') removeSorted(this.pending, slot.worker)
     if (status === 'running') this.running++
     else if (status === 'blocked') this.blocked++
-    else if (status === 'pending') insertSorted(this.pending, slot.worker)
+    else if (status === 'pending') {
+      insertSorted(this.pending, slot.worker)
+      this.strategy.becamePending?.(slot.worker)
+    }
     slot.status = status
   }
 

@@ -37,16 +37,24 @@ export class DecisionStrategy implements Strategy {
 }
 
 
-/** PCT: the highest-priority waiting worker goes; at each change point the one that went drops. */
+/**
+ * PCT: the highest-priority waiting worker goes (the lowest id among equals); at each change
+ * point the one that went drops. O(log n) per step with n waiting workers: the scheduler
+ * announces each worker that starts waiting (`becamePending`), and the strategy keeps them in a heap
+ * ordered by priority. An entry is checked only when it reaches the top: one whose worker is
+ * no longer pending (cancelled, or let go by the scheduler's starvation guard) or that a newer
+ * announcement replaced is dropped there (lazy invalidation). A worker's priority changes only
+ * when it is picked, which takes its entry out, so the entries left always hold current priorities.
+ */
 export class PctStrategy implements Strategy {
   private step = 0
-  /**
-   * By worker id: its current priority, 0 until first seen. A plain array, not a Map: the pick
-   * reads it for every pending worker, and a test may spy on `Map.prototype.get`.
-   */
+  /** By worker id: its current priority, set when first announced. A plain array, not a Map: a test may spy on `Map.prototype.get`. */
   private readonly priority: number[] = []
   /** By step: the change point's rank, for the steps that are change points (the first wins). */
   private readonly changeAt: number[] = []
+  /** By worker id: the number of its newest announcement; entries with an older one are stale. */
+  private readonly announced: number[] = []
+  private readonly heap = new PriorityHeap()
 
   constructor(
     private readonly priorities: readonly number[],
@@ -55,15 +63,21 @@ export class PctStrategy implements Strategy {
     for (let i = changes.length - 1; i >= 0; i--) this.changeAt[changes[i]!] = i
   }
 
+  becamePending(worker: number): void {
+    const n = (this.announced[worker] ?? 0) + 1
+    this.announced[worker] = n
+    this.heap.push(this.priorityOf(worker), worker, n)
+  }
+
   pick(pending: readonly number[]): number {
-    let best = pending[0]!
-    let top = this.priorityOf(best)
-    for (let i = 1; i < pending.length; i++) {
-      const p = this.priorityOf(pending[i]!)
-      if (p > top) {
-        top = p
-        best = pending[i]!
-      }
+    const heap = this.heap
+    let best: number
+    for (;;) {
+      if (heap.size === 0) throw new Error('vitest-race: PctStrategy.pick: a pending worker was never announced through becamePending()')
+      best = heap.topWorker()
+      const current = heap.topStamp() === this.announced[best] && pending[lowerBound(pending, best)] === best
+      heap.pop()
+      if (current) break
     }
     const change = this.changeAt[this.step++]
     // Below every initial priority (those are ≥ INITIAL); later change points rank higher.
@@ -76,6 +90,73 @@ export class PctStrategy implements Strategy {
     if (p !== undefined) return p
     return (this.priority[worker] = INITIAL + (this.priorities[worker - 1] ?? 0))
   }
+}
+
+/**
+ * A binary max-heap of (priority, worker, stamp) entries in three parallel arrays: the
+ * highest priority on top, the lowest worker id first among equal priorities.
+ */
+class PriorityHeap {
+  private readonly priority: number[] = []
+  private readonly worker: number[] = []
+  private readonly stamp: number[] = []
+  /** Entries in use (the arrays keep their length: slots past `size` are free). */
+  size = 0
+
+  topWorker(): number {
+    return this.worker[0]!
+  }
+
+  topStamp(): number {
+    return this.stamp[0]!
+  }
+
+  push(priority: number, worker: number, stamp: number): void {
+    let i = this.size++
+    while (i > 0) {
+      const parent = (i - 1) >> 1
+      if (!before(priority, worker, this.priority[parent]!, this.worker[parent]!)) break
+      this.move(parent, i)
+      i = parent
+    }
+    this.set(i, priority, worker, stamp)
+  }
+
+  /** Take the top entry out. */
+  pop(): void {
+    const last = --this.size
+    if (last === 0) return
+    const priority = this.priority[last]!
+    const worker = this.worker[last]!
+    let i = 0
+    for (;;) {
+      let child = 2 * i + 1
+      if (child >= last) break
+      const right = child + 1
+      if (right < last && before(this.priority[right]!, this.worker[right]!, this.priority[child]!, this.worker[child]!)) child = right
+      if (!before(this.priority[child]!, this.worker[child]!, priority, worker)) break
+      this.move(child, i)
+      i = child
+    }
+    this.set(i, priority, worker, this.stamp[last]!)
+  }
+
+  private move(from: number, to: number): void {
+    this.priority[to] = this.priority[from]!
+    this.worker[to] = this.worker[from]!
+    this.stamp[to] = this.stamp[from]!
+  }
+
+  private set(i: number, priority: number, worker: number, stamp: number): void {
+    this.priority[i] = priority
+    this.worker[i] = worker
+    this.stamp[i] = stamp
+  }
+}
+
+/** Whether worker `w` at priority `p` goes before worker `v` at priority `q`: a higher priority, or the lower id at equal ones. */
+function before(p: number, w: number, q: number, v: number): boolean {
+  return p > q || (p === q && w < v)
 }
 
 const INITIAL = 1_000_000

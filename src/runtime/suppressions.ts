@@ -6,19 +6,11 @@
  * its `node_modules` folder), `fn:<name>` (a frame's function), or a glob of files relative
  * to the project root.
  */
-import { resolve as resolvePath } from 'node:path'
 import picomatch from 'picomatch'
-import type { RaceRecord } from '../detector/race-record.js'
 import type { RaceSettings } from '../options.js'
 import { parseStack, slashPath, type Frame } from '../report/frames.js'
-import type { IterationRun } from './iteration.js'
-import { ignoredLineReason, siteFrame } from './site-table.js'
-
-/** The races of a run split into the reported and the suppressed. */
-export interface SuppressedRaces {
-  readonly kept: RaceRecord[]
-  readonly suppressed: number
-}
+import type { IterationOutcome, OutcomeRace } from '../report/iteration-outcome.js'
+import { ignoredLineReason } from './site-table.js'
 
 type Matcher = (frame: Frame, relative: string) => boolean
 
@@ -47,13 +39,9 @@ function matchers(list: readonly string[]): Matcher[] {
 }
 
 /** The stacks a race passes through: both accesses, the span's read, and where their tasks started. */
-function stacksOf(race: RaceRecord, run: IterationRun): (string | undefined)[] {
-  const origin = (worker: number): string | undefined => {
-    const task = run.workers.get(worker)?.task
-    if (task === undefined) return undefined
-    return task.site !== undefined ? siteFrame(task.site, resolvePath(run.settings.root, task.site.file)) : task.holder?.stack
-  }
-  return [race.current.stack, race.previousEvicted ? undefined : race.previous.stack, race.span?.read.stack, origin(race.current.worker), origin(race.previous.worker)]
+function stacksOf(race: OutcomeRace, outcome: IterationOutcome): (string | undefined)[] {
+  const origin = (worker: number): string | undefined => outcome.workers.find((w) => w.worker === worker && w.task !== undefined)?.origin
+  return [race.current.stack, race.previous.stack, race.span?.readStack, origin(race.current.worker), origin(race.previous.worker)]
 }
 
 /** Whether a frame is in a suppressed place. */
@@ -65,15 +53,15 @@ function suppressedFrame(frame: Frame, root: string, list: readonly Matcher[]): 
   return list.some((m) => m(frame, relative))
 }
 
-/** Split `races` into those to report and the count of suppressed ones. */
-export function suppressedRaces(races: readonly RaceRecord[], run: IterationRun, settings: RaceSettings): SuppressedRaces {
+/** `outcome` with its suppressed races taken out of `races` and counted in `suppressed`. */
+export function withSuppressions(outcome: IterationOutcome, settings: RaceSettings): IterationOutcome {
   const list = matchers(settings.suppressions)
-  const kept: RaceRecord[] = []
+  const kept: OutcomeRace[] = []
   let suppressed = 0
-  for (const race of races) {
-    const hit = stacksOf(race, run).some((s) => s !== undefined && parseStack(s).some((f) => suppressedFrame(f, settings.root, list)))
+  for (const race of outcome.races) {
+    const hit = stacksOf(race, outcome).some((s) => s !== undefined && parseStack(s).some((f) => suppressedFrame(f, settings.root, list)))
     if (hit) suppressed++
     else kept.push(race)
   }
-  return { kept, suppressed }
+  return { ...outcome, races: kept, suppressed: outcome.suppressed + suppressed }
 }

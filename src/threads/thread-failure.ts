@@ -1,14 +1,14 @@
 /**
  * From a threads iteration's detector records to the error that fails the test: stacks are
  * resolved from what the threads sent back, each pair of code lines is reported once, and
- * report/race-error.ts makes the error, as it does for async workers (naming threads).
+ * the races become an outcome's plain data, which report/iteration-outcome.ts turns into the
+ * error, as it does for async workers (naming threads).
  */
 import type { RaceRecord } from '../detector/race-record.js'
 import type { DataRaceError } from '../report/data-race-error.js'
 import { userStackLines } from '../report/frames.js'
-import { raceError } from '../report/race-error.js'
-import { codePairKey, frames } from '../runtime/race-failure.js'
-import type { RaceReport } from '../report/race-report.js'
+import { outcomeError, type OutcomeRace } from '../report/iteration-outcome.js'
+import { codePairKey } from '../runtime/race-failure.js'
 import { OWN_DIRS } from '../runtime/stacks.js'
 import { WORKER_MODULE_PROBLEM } from './protocol.js'
 import { resolveStack } from './trace-merge.js'
@@ -62,16 +62,11 @@ export function threadRaceError(
   stripPathPrefix: string,
   also: { readonly error: unknown } | undefined,
 ): DataRaceError {
-  const resolved = distinct(races, stacks)
-  const reports: RaceReport[] = resolved.map(({ race, current, previous }) => ({
+  const outcome: OutcomeRace[] = distinct(races, stacks).map(({ race, current, previous }) => ({
     location: race.location.label,
-    current: { kind: race.current.kind, atomic: race.current.atomic, worker: race.current.worker, frames: frames(current) },
-    previous: { kind: race.previous.kind, atomic: race.previous.atomic, worker: race.previous.worker, frames: frames(previous) },
-    span: null,
-    workers: [],
-    replay,
-    threads: true,
+    current: { kind: race.current.kind, atomic: race.current.atomic, worker: race.current.worker, stack: current },
+    previous: { kind: race.previous.kind, atomic: race.previous.atomic, worker: race.previous.worker, stack: previous },
+    span: undefined,
   }))
-  const first = resolved[0]!
-  return raceError(reports, { current: first.current, previous: first.previous }, { stripPathPrefix, ownDirs: OWN_DIRS, ...(also === undefined ? {} : { also }) })
+  return outcomeError({ races: outcome, workers: [], threads: true }, { replay, stripPathPrefix, ownDirs: OWN_DIRS, ...(also === undefined ? {} : { also }) })
 }

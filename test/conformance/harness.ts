@@ -81,7 +81,7 @@ export async function runCase(c: ConformanceCase, vitest: TestContext): Promise<
     const outcome = await runIteration({ settings, seed, iteration: i, schedule, body: c.body, vitest })
     if (outcome.races.length > 0) {
       reported = true
-      labels = [...new Set(outcome.races.map((r) => r.location.label))].sort()
+      labels = [...new Set(outcome.races.map((r) => r.location))].sort()
     } else if (outcome.error !== undefined && error === undefined) {
       error = outcome.error
     }

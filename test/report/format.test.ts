@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { formatRace, formatRaces, FAILED_TO_RESTORE } from '../../src/report/format.js'
 import { parseStack, userFrames } from '../../src/report/frames.js'
 import type { RaceReport } from '../../src/report/race-report.js'
+import { LOST_UPDATE_TEXT } from './lost-update-text.js'
 
 const frame = (fn: string | undefined, file: string, line: number, column: number) => ({ fn, file, line, column })
 
@@ -19,20 +20,7 @@ const report: RaceReport = {
 
 describe('formatRace', () => {
   it('prints the Go-style report with paths relative to the prefix', () => {
-    expect(formatRace(report, { stripPathPrefix: '/p' })).toBe(
-      [
-        'WARNING: DATA RACE',
-        'Write at svc.balances.get("merchant-1") by worker 3:',
-        '  BalanceService.debit  src/balance.ts:28:5',
-        '  test/balance.test.ts:9:48',
-        'Previous write at svc.balances.get("merchant-1") by worker 2:',
-        '  BalanceService.debit  src/balance.ts:28:5',
-        'Worker 3 read it at src/balance.ts:24:17 and awaited at src/balance.ts:26:5 (scheduled audit()) before writing.',
-        'Worker 3 (fanOut index 2 of 50, finished) created at: test/balance.test.ts:9:9',
-        'Worker 2 (fanOut index 1 of 50, finished) created at: test/balance.test.ts:9:9',
-        'Replay: VITEST_RACE="seed=0x5eed1" npx vitest run test/balance.test.ts -t "debits"',
-      ].join('\n'),
-    )
+    expect(formatRace(report, { stripPathPrefix: '/p' })).toBe(LOST_UPDATE_TEXT.join('\n'))
   })
 
   it('says when a stack could not be restored, and names the test body', () => {

@@ -11,9 +11,23 @@ import { runIteration } from '../../src/runtime/iteration-runner.js'
 import type { ConcurrentContext } from '../../src/runtime/test-context.js'
 import { compileCase } from '../conformance/harness.js'
 import { callbackAsTasks } from '../../src/runtime/tasks.js'
+import { currentContext } from '../../src/runtime/context.js'
+import type { IterationRun, WorkerInfo } from '../../src/runtime/iteration.js'
 
 const settings = (over: Partial<RaceSettings> = {}): RaceSettings => ({ ...DEFAULT_SETTINGS, seed: 0x5eed, iterations: 50, ...over })
 const vitest = { expect } as never
+
+/** `body`, and the workers of the IterationRun its latest call ran in (an outcome is plain data: it keeps no run). */
+function watched(body: (ctx: ConcurrentContext) => unknown): { body: (ctx: ConcurrentContext) => unknown; tasks: () => WorkerInfo[] } {
+  let run: IterationRun | undefined
+  return {
+    body: (ctx) => {
+      run = currentContext()!.run
+      return body(ctx)
+    },
+    tasks: () => [...run!.workers.values()].filter((w) => w.task !== undefined),
+  }
+}
 
 /** An order violation: `use` must not settle before `init` has. */
 async function initThenUse({ scheduled }: ConcurrentContext): Promise<void> {
@@ -30,19 +44,21 @@ describe('scheduled calls of the test body', () => {
       const r = await exploreRuns({ settings: settings({ race }), body: initThenUse, vitest })
       expect(r.failure).toBeDefined()
       expect((r.failure!.outcome.error as Error).message).toBe('used before init: use, init')
-      const steps = r.failure!.outcome.run.scheduler.steps
+      const steps = r.failure!.outcome.steps
       expect(steps.map((s) => s.after)).toEqual(['scheduled use()', 'scheduled init()'])
       // The same seed and path play the same schedule again.
       if (r.failure!.path !== undefined) {
         const replay = await exploreRuns({ settings: settings({ race, path: r.failure!.path }), body: initThenUse, vitest })
-        expect(replay.failure!.outcome.run.scheduler.steps).toEqual(steps)
+        expect(replay.failure!.outcome.steps).toEqual(steps)
       }
     })
   }
 
   it('each call is a task named by what started it', async () => {
-    const r = await exploreRuns({ settings: settings({ race: true }), body: initThenUse, vitest })
-    const tasks = [...r.failure!.outcome.run.workers.values()].filter((w) => w.task !== undefined)
+    const w = watched(initThenUse)
+    const r = await exploreRuns({ settings: settings({ race: true }), body: w.body, vitest })
+    expect(r.failure).toBeDefined()
+    const tasks = w.tasks()
     expect(tasks.map((t) => t.task!.how)).toEqual(['scheduled init() call of the test body', 'scheduled use() call of the test body'])
     expect(tasks.every((t) => t.state === 'finished')).toBe(true)
   })
@@ -52,10 +68,11 @@ describe('scheduled calls of the test body', () => {
       const save = scheduled(async function save() {})
       await fanOut(2, () => save())
     }
-    const outcome = await runIteration({ settings: settings({ race: true }), seed: 1, iteration: 0, schedule: { kind: 'roundRobin' }, body, vitest })
+    const w = watched(body)
+    const outcome = await runIteration({ settings: settings({ race: true }), seed: 1, iteration: 0, schedule: { kind: 'roundRobin' }, body: w.body, vitest })
     expect(outcome.failed).toBe(false)
-    expect([...outcome.run.workers.values()].filter((w) => w.task !== undefined)).toEqual([])
-    const points = outcome.run.scheduler.steps.map((s) => `${s.worker} ${s.after}`)
+    expect(w.tasks()).toEqual([])
+    const points = outcome.steps.map((s) => `${s.worker} ${s.after}`)
     expect(points.filter((p) => p.endsWith('scheduled save()')).sort()).toEqual(['1 scheduled save()', '2 scheduled save()'])
   })
 })
@@ -102,9 +119,10 @@ describe('calls with instrumented awaits in the test body (race mode)', () => {
        out(async () => { const p = later(); await now(); await p })`,
       { record: () => {} },
     )
-    const outcome = await runIteration({ settings: settings({ race: true }), seed: 1, iteration: 0, schedule: { kind: 'roundRobin' }, body, vitest })
+    const w = watched(body)
+    const outcome = await runIteration({ settings: settings({ race: true }), seed: 1, iteration: 0, schedule: { kind: 'roundRobin' }, body: w.body, vitest })
     expect(outcome.failed).toBe(false)
-    const tasks = [...outcome.run.workers.values()].filter((w) => w.task !== undefined)
+    const tasks = w.tasks()
     expect(tasks.map((t) => t.task!.how)).toEqual(['later(…) not awaited at once'])
   })
 
@@ -169,9 +187,10 @@ describe('an inline async callback as tasks (H.t)', () => {
       'mapCallbacks',
       `out(async () => { await Promise.all([1, 2, 3].map(async (n) => { await null; return n })) })`,
     )
-    const outcome = await runIteration({ settings: settings({ race: true }), seed: 1, iteration: 0, schedule: { kind: 'roundRobin' }, body, vitest })
+    const w = watched(body)
+    const outcome = await runIteration({ settings: settings({ race: true }), seed: 1, iteration: 0, schedule: { kind: 'roundRobin' }, body: w.body, vitest })
     expect(outcome.failed).toBe(false)
-    const tasks = [...outcome.run.workers.values()].filter((w) => w.task !== undefined)
+    const tasks = w.tasks()
     expect(tasks.map((t) => t.task!.how)).toEqual(Array(3).fill('async callback of [1, 2, 3].map(…)'))
   })
 })

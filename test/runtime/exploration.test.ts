@@ -76,7 +76,7 @@ describe('random exploration', () => {
     expect(b.failure!.schedule).toEqual(a.failure!.schedule)
     const replay = await exploreRuns({ settings: settings({ path: a.failure!.path! }), body: checkThenAct(), vitest })
     expect(replay.failure!.schedule).toEqual(a.failure!.schedule)
-    expect(replay.failure!.outcome.run.scheduler.steps).toEqual(a.failure!.outcome.run.scheduler.steps)
+    expect(replay.failure!.outcome.steps).toEqual(a.failure!.outcome.steps)
   })
 
   it('reports no failure, and every run, for a body that cannot fail', async () => {

@@ -10,19 +10,23 @@ import { DEFAULT_SETTINGS } from '../../src/options.js'
 import { runIteration } from '../../src/runtime/iteration-runner.js'
 import { randomSchedule } from '../../src/runtime/strategies.js'
 import { Mutex } from '../../src/sync/mutex.js'
+import { currentContext } from '../../src/runtime/context.js'
+import type { IterationRun } from '../../src/runtime/iteration.js'
 
 setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void
 
 /** One race-mode iteration with workers, a mutex, an unawaited spawn and a failure; weak references to what it built. */
 async function iteration(seed: number, fail: boolean): Promise<WeakRef<object>[]> {
-  const outcome = await runIteration({
+  let run: IterationRun | undefined
+  await runIteration({
     settings: { ...DEFAULT_SETTINGS, race: true },
     seed,
     iteration: 1,
     schedule: randomSchedule(seed),
     vitest: expect.getState() as never,
     body: async ({ fanOut, pause, track, spawn }) => {
+      run = currentContext()!.run
       const state = track({ counts: {} as Record<string, number>, shared: 1 }, 'state')
       const mu = new Mutex()
       void spawn(async () => {
@@ -39,7 +43,9 @@ async function iteration(seed: number, fail: boolean): Promise<WeakRef<object>[]
       })
     },
   })
-  return [new WeakRef(outcome.run), new WeakRef(outcome.run.detector!), new WeakRef(outcome.run.scheduler)]
+  const ran = run!
+  run = undefined
+  return [new WeakRef(ran), new WeakRef(ran.detector!), new WeakRef(ran.scheduler)]
 }
 
 async function turn(): Promise<void> {

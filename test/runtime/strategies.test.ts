@@ -1,6 +1,7 @@
 /** The scheduling strategies as pure functions of a schedule: which waiting worker each step picks. */
 import { describe, expect, it } from 'vitest'
 import { DecisionStrategy, PctStrategy, randomSchedule, RoundRobinStrategy, strategyFor } from '../../src/runtime/strategies.js'
+import type { Strategy } from '../../src/runtime/scheduler.js'
 
 /** Picks made by `strategy` over the same pending set, the picked one counted as `last` next time. */
 function picks(strategy: { pick(pending: readonly number[], last: number | undefined): number }, pending: readonly number[], steps: number, first?: number): number[] {
@@ -53,31 +54,65 @@ describe('DecisionStrategy', () => {
   })
 })
 
+/**
+ * Plays a strategy as the scheduler does: each call of `pickFrom(set)` makes `set` the pending
+ * workers (announcing those that start waiting, taking out the others as a cancellation does,
+ * unannounced), then picks; the picked worker runs, no longer pending, until a later set
+ * names it again.
+ */
+function driven(strategy: Strategy): { pickFrom(set: readonly number[]): number } {
+  let pending: number[] = []
+  return {
+    pickFrom(set) {
+      for (const w of set) if (!pending.includes(w)) strategy.becamePending?.(w)
+      pending = [...set].sort((a, b) => a - b)
+      const w = strategy.pick(pending, undefined)
+      pending = pending.filter((x) => x !== w)
+      return w
+    },
+  }
+}
+
+function pctPicks(s: PctStrategy, set: readonly number[], steps: number): number[] {
+  const d = driven(s)
+  return Array.from({ length: steps }, () => d.pickFrom(set))
+}
+
 describe('PctStrategy', () => {
   it('lets the highest-priority waiting worker go (priorities by creation order)', () => {
     const s = new PctStrategy([5, 9, 1], [])
-    expect(picks(s, [1, 2, 3], 3)).toEqual([2, 2, 2])
-    expect(s.pick([1, 3])).toBe(1)
+    const d = driven(s)
+    expect([d.pickFrom([1, 2, 3]), d.pickFrom([1, 2, 3]), d.pickFrom([1, 2, 3])]).toEqual([2, 2, 2])
+    expect(d.pickFrom([1, 3])).toBe(1)
   })
 
   it('at a change point, the worker that went drops below every other', () => {
     const s = new PctStrategy([5, 9, 1], [1])
+    const d = driven(s)
     // step 0: 2 goes; step 1 (a change point): 2 goes, then drops to the bottom.
-    expect(picks(s, [1, 2, 3], 4)).toEqual([2, 2, 1, 1])
-    expect(s.pick([2, 3])).toBe(3)
+    expect([1, 2, 3, 4].map(() => d.pickFrom([1, 2, 3]))).toEqual([2, 2, 1, 1])
+    expect(d.pickFrom([2, 3])).toBe(3)
   })
 
   it('later change points rank above earlier ones (both below every initial priority)', () => {
-    const s = new PctStrategy([5, 9, 1], [0, 1])
-    expect(s.pick([1, 2, 3])).toBe(2) // change 0: 2 → priority 0
-    expect(s.pick([1, 2, 3])).toBe(1) // change 1: 1 → priority 1
-    expect(s.pick([1, 2, 3])).toBe(3)
-    expect(s.pick([1, 2])).toBe(1) // 1 (changed later) above 2
+    const d = driven(new PctStrategy([5, 9, 1], [0, 1]))
+    expect(d.pickFrom([1, 2, 3])).toBe(2) // change 0: 2 → priority 0
+    expect(d.pickFrom([1, 2, 3])).toBe(1) // change 1: 1 → priority 1
+    expect(d.pickFrom([1, 2, 3])).toBe(3)
+    expect(d.pickFrom([1, 2])).toBe(1) // 1 (changed later) above 2
   })
 
   it('gives workers beyond the priorities drawn the lowest initial priority', () => {
-    expect(new PctStrategy([3], []).pick([1, 2, 3])).toBe(1)
-    expect(new PctStrategy([0], []).pick([2, 3])).toBe(2)
+    expect(driven(new PctStrategy([3], [])).pickFrom([1, 2, 3])).toBe(1)
+    expect(driven(new PctStrategy([0], [])).pickFrom([2, 3])).toBe(2)
+  })
+
+  it('lets the lowest id go among equal priorities', () => {
+    expect(pctPicks(new PctStrategy([7, 7, 7], []), [3, 2, 1], 2)).toEqual([1, 1])
+  })
+
+  it('says so, rather than pick wrong, when a pending worker was never announced', () => {
+    expect(() => new PctStrategy([1], []).pick([1])).toThrow(/never announced/)
   })
 })
 

@@ -6,26 +6,16 @@
  */
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_SETTINGS, type RaceSettings } from '../../src/options.js'
-import { runAs } from '../../src/runtime/context.js'
-import { IterationRun } from '../../src/runtime/iteration.js'
-import { RoundRobinStrategy } from '../../src/runtime/strategies.js'
-import { releaseTurns, retainTurns } from '../../src/runtime/async-hooks.js'
-import { releaseHooks, retainHooks, type Hooks } from '../../src/runtime/access-hooks.js'
+import { runPlainTest } from '../../src/runtime/plain-test.js'
+import type { IterationRun } from '../../src/runtime/iteration.js'
+import type { Hooks } from '../../src/runtime/access-hooks.js'
 
 const H = (globalThis as unknown as { __vitestRace: Hooks }).__vitestRace
 
-async function inPlainTest(body: () => Promise<void>): Promise<IterationRun> {
+/** `body` run as a plain test is (DESIGN §4b), with the aroundEach hook's own function. */
+function inPlainTest(body: () => Promise<void>): Promise<IterationRun> {
   const settings: RaceSettings = { ...DEFAULT_SETTINGS, race: true, seed: 1 }
-  const run = new IterationRun(settings, 1, new RoundRobinStrategy(), undefined, {}, true)
-  retainTurns()
-  retainHooks(true)
-  try {
-    await runAs({ run, worker: 0 }, body)
-  } finally {
-    releaseHooks(true)
-    releaseTurns()
-  }
-  return run
+  return runPlainTest(settings, body)
 }
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve))

@@ -9,6 +9,8 @@ import { runIteration } from '../../src/runtime/iteration-runner.js'
 import { randomSchedule } from '../../src/runtime/strategies.js'
 import { describeThrown, failWith, withNote } from '../../src/runtime/error-notes.js'
 import { inIteration } from './in-iteration.js'
+import { currentContext } from '../../src/runtime/context.js'
+import type { IterationRun } from '../../src/runtime/iteration.js'
 
 class ReadOnlyMessage extends Error {
   override get message(): string {
@@ -111,7 +113,9 @@ describe('nothing hangs', () => {
   it('fanOut rejects with the first error while another worker waits on a promise that never settles', async () => {
     const never = new Promise<void>(() => {})
     const boom = new Error('boom')
+    let run: IterationRun | undefined
     const outcome = await iterate(expect.getState() as never, async ({ fanOut }) => {
+      run = currentContext()!.run
       await fanOut(3, async (i) => {
         if (i === 0) await never
         await pause0()
@@ -119,7 +123,7 @@ describe('nothing hangs', () => {
       })
     })
     expect(outcome.error).toBe(boom)
-    expect(outcome.run.workers.get(1)!.state).toBe('running') // still waiting: not awaited
+    expect(run!.workers.get(1)!.state).toBe('running') // still waiting: not awaited
   })
 
   it('a cancelled worker that goes on to lock a mutex fails there instead of waiting', async () => {
