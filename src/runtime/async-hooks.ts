@@ -15,7 +15,7 @@
  */
 import type { ClockSnapshot } from '../detector/detector.js'
 import { safeCreateHook, safeExecutionAsyncId, safeExecutionAsyncResource } from './builtins.js'
-import { currentContext } from './context.js'
+import { currentContext, outsideWorkers } from './context.js'
 
 let turn = 1
 let users = 0
@@ -29,14 +29,32 @@ const WAITS_ON = Symbol('vitest-race.waitsOn')
 let resolvedBy: (ClockSnapshot | undefined)[] = []
 let firstId = 0
 
+/** While `firstPromise` runs its call: the first promise made in it, and its async id. */
+let capture: { promise: object | undefined; id: number } | undefined
+/** Async id → what to do when that promise settles (`whenSettled`). */
+let settleWatchers: Record<number, (() => void) | undefined> = Object.create(null) as Record<number, (() => void) | undefined>
+let watching = 0
+
 const hook = safeCreateHook({
-  init(_asyncId, type, triggerAsyncId, resource) {
-    if (type === 'PROMISE') (resource as { [WAITS_ON]?: number })[WAITS_ON] = triggerAsyncId
+  init(asyncId, type, triggerAsyncId, resource) {
+    if (type !== 'PROMISE') return
+    ;(resource as { [WAITS_ON]?: number })[WAITS_ON] = triggerAsyncId
+    if (capture !== undefined && capture.promise === undefined) {
+      capture.promise = resource
+      capture.id = asyncId
+    }
   },
   promiseResolve(asyncId) {
     const ctx = currentContext()
     const d = ctx?.run.detector
     if (d !== undefined && asyncId >= firstId) resolvedBy[asyncId - firstId] = d.snapshot(ctx!.worker)
+    if (watching === 0) return
+    const watcher = settleWatchers[asyncId]
+    if (watcher !== undefined) {
+      delete settleWatchers[asyncId]
+      watching--
+      watcher()
+    }
   },
   before() {
     turn++
@@ -51,6 +69,35 @@ const hook = safeCreateHook({
     turn++
   },
 })
+
+/**
+ * Call `call`; when the hooks are on and the first promise made during it is the value it
+ * returns (an async function's own promise), also give that promise's async id, which
+ * `whenSettled` watches without attaching a handler to the promise.
+ */
+export function firstPromise<T>(call: () => T): { value: T; id: number | undefined } {
+  if (users === 0) return { value: call(), id: undefined }
+  const outer = capture
+  const mine = { promise: undefined as object | undefined, id: -1 }
+  capture = mine
+  let value: T
+  try {
+    value = call()
+  } finally {
+    capture = outer
+  }
+  return { value, id: mine.promise !== undefined && mine.promise === (value as unknown) ? mine.id : undefined }
+}
+
+/**
+ * `fn` runs when the promise with async id `id` settles (fulfilled or rejected), seen by the
+ * `promiseResolve` hook: no reaction is attached, so a rejection nobody handles stays an
+ * unhandled rejection, as in plain JavaScript. `fn` runs as no worker and must not throw.
+ */
+export function whenSettled(id: number, fn: () => void): void {
+  settleWatchers[id] = () => outsideWorkers(fn)
+  watching++
+}
 
 /** The current turn number. */
 export function currentTurn(): number {
@@ -70,5 +117,7 @@ export function releaseTurns(): void {
   if (--users === 0) {
     hook.disable()
     resolvedBy = []
+    settleWatchers = Object.create(null) as Record<number, (() => void) | undefined>
+    watching = 0
   }
 }

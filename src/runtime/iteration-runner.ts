@@ -78,7 +78,7 @@ export async function runIteration(plan: IterationPlan): Promise<Outcome> {
       safeSetImmediate(done)
     }) : all)
     releaseHooks(settings.race)
-    if (settings.race) releaseTurns()
+    if (settings.race || run.promiseWatch) releaseTurns()
   }
   const notes: string[] = []
   if (failed) {

@@ -12,7 +12,7 @@ import { Scheduler, type Strategy } from './scheduler.js'
 import { captureStack, OWN_DIRS } from './stacks.js'
 import { frameLocation, userFrames } from '../report/frames.js'
 import { Tracker, type AccessSink } from './track.js'
-import { currentTurn } from './async-hooks.js'
+import { currentTurn, retainTurns } from './async-hooks.js'
 import { ObjectShadows } from './object-shadow.js'
 import { siteFrame, type RuntimeSite } from './site-table.js'
 import { resolve as resolvePath } from 'node:path'
@@ -271,6 +271,20 @@ export class IterationRun implements AccessSink {
     this.workers.set(id, { id, createdAt: undefined, fanOut: undefined, state: 'running', error: undefined, observed: true, task: started })
     if (!this.plain) this.scheduler.add(id)
     return id
+  }
+
+  /** Whether this stress-mode iteration turned the promise hooks on to watch its tasks' promises. */
+  promiseWatch = false
+
+  /**
+   * A task is about to start: make sure the promise hooks run, so that its promise is watched
+   * without a handler (race mode has them on already; a stress-mode iteration turns them on
+   * at its first task, and the runner turns them off at its end).
+   */
+  watchTaskPromises(): void {
+    if (this.promiseWatch || this.detector !== undefined) return
+    this.promiseWatch = true
+    retainTurns()
   }
 
   /** A task's promise settled (or its callback returned): its id may go to a later task. */

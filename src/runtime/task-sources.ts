@@ -8,15 +8,16 @@
 import { EventEmitter } from 'node:events'
 import { safeApply, safeObjectDefineProperty, safeReflectOwnKeys, safeReflectGetOwnPropertyDescriptor } from './builtins.js'
 import { runAs, type WorkerContext } from './context.js'
+import { firstPromise } from './async-hooks.js'
 import { finishWhenSettled, forkingContext, isAsyncFunction, newTask, callAsTask, stackHolder as holderHere, type TaskContext } from './tasks.js'
 
 /** `cb` as a callback that runs as `task`, ending it when it returns (or its promise settles). */
 function runsAs(task: TaskContext, cb: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
   return function (this: unknown, ...args: unknown[]) {
     task.again()
-    const result = runAs(task, () => safeApply(cb, this, args))
-    finishWhenSettled(task, result)
-    return result
+    const { value, id } = runAs(task, () => firstPromise(() => safeApply(cb, this, args)))
+    finishWhenSettled(task, value, id)
+    return value
   }
 }
 

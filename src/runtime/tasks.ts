@@ -13,9 +13,10 @@
  * origin knows that end, so that clocks stay as long as the number of tasks alive at once.
  */
 import { MAIN_WORKER, type ClockSnapshot } from '../detector/detector.js'
-import { safeApply, safeCaptureStackTrace, safeFunctionToString, safeGetPrototypeOf, safeObjectDefineProperty, safeSetPrototypeOf, safeThen } from './builtins.js'
+import { SafePromise, safeApply, safeCaptureStackTrace, safeFunctionToString, safeGetPrototypeOf, safeObjectDefineProperty, safeSetPrototypeOf, safeThen } from './builtins.js'
 import { currentContext, outsideWorkers, runAs, type WorkerContext } from './context.js'
 import type { IterationRun } from './iteration.js'
+import { firstPromise, whenSettled } from './async-hooks.js'
 import type { RuntimeSite } from './site-table.js'
 
 /** Where a task started, for its report line. */
@@ -119,24 +120,25 @@ export function newTask(parent: WorkerContext, started: TaskOrigin): TaskContext
  */
 export function callAsTask(parent: WorkerContext, task: TaskContext, fn: (...args: never[]) => unknown, self: unknown, args: readonly unknown[]): unknown {
   task.inPrefix = true
-  let result: unknown
+  parent.run.watchTaskPromises()
+  let called: { value: unknown; id: number | undefined }
   try {
-    result = runAs(task, () => {
+    called = runAs(task, () => {
       startingAsTask = fn
-      return safeApply(fn, self, args)
+      return firstPromise(() => safeApply(fn, self, args))
     })
   } finally {
     startingAsTask = undefined
     task.inPrefix = false
     if (task.materialized) parent.run.join(parent.worker, task.worker)
   }
-  finishWhenSettled(task, result)
+  const settled = finishWhenSettled(task, called.value, called.id)
   // A concurrentTest iteration ends after every task it started, like after its workers.
-  if (!parent.run.plain && result instanceof Promise) {
-    const settled = parent.run.settled
-    settled[settled.length] = outsideWorkers(() => safeThen(result as Promise<unknown>, undefined, () => undefined))
+  if (!parent.run.plain && settled !== undefined) {
+    const list = parent.run.settled
+    list[list.length] = settled
   }
-  return result
+  return called.value
 }
 
 /** The function callAsTask is calling right now (a callback wrapper called so runs its function directly). */
@@ -170,16 +172,28 @@ export function callbackAsTasks(fn: (...args: never[]) => unknown, started: Task
   return wrapper
 }
 
-/** The task ends when `result` (its promise) settles, or now when it is no promise. */
-export function finishWhenSettled(task: TaskContext, result: unknown): void {
-  const then = typeof result === 'object' && result !== null ? (result as { then?: unknown }).then : undefined
-  if (typeof then !== 'function' || !(result instanceof Promise)) {
+/**
+ * The task ends when `result` (its promise) settles, or now when it is no promise; the
+ * returned promise (never rejected) settles then too. With `promiseId` (async-hooks.ts
+ * `firstPromise`, race mode) the settling is watched through the hooks, with no handler on the
+ * promise: a rejection nobody handles stays unhandled, as without race mode (Vitest reports
+ * it). Without, a handler of the library's own is attached.
+ */
+export function finishWhenSettled(task: TaskContext, result: unknown, promiseId?: number): Promise<void> | undefined {
+  if (!(result instanceof Promise)) {
     task.run.finishTask(task)
-    return
+    return undefined
   }
+  let signal!: () => void
+  const settled = new SafePromise<void>((resolve) => (signal = resolve))
+  const done = () => {
+    task.run.finishTask(task)
+    signal()
+  }
+  if (promiseId !== undefined) whenSettled(promiseId, done)
   // The library's own reaction: no promise edge from the task to anyone.
-  const done = () => task.run.finishTask(task)
-  outsideWorkers(() => safeThen(result as Promise<unknown>, done, done))
+  else outsideWorkers(() => safeThen(result as Promise<unknown>, done, done))
+  return settled
 }
 
 /** Whether `fn` is an async function (its call returns a promise after a synchronous prefix). */
