@@ -81,7 +81,8 @@ export function race(options: RaceOptions = {}): Plugin {
       return { test: { setupFiles: [SETUP_FILE], ...(inline === undefined ? {} : inline.test) } }
     },
     configResolved(config) {
-      instrumentation = instrumentContext(options.instrument, config.root, settingsFor(options, config.root).race)
+      const typeTests = (config as { test?: { typecheck?: { include?: string[] } } }).test?.typecheck?.include
+      instrumentation = instrumentContext(options.instrument, config.root, settingsFor(options, config.root).race, typeTests)
     },
     transform(code, id) {
       return instrumentation === undefined ? undefined : (transformModule(instrumentation, this, code, id) as { code: string; map: never } | undefined)

@@ -68,8 +68,11 @@ function openParen(code: string, from: number, to: number): number {
 /** A call of a test API or a built-in namespace (`expect(…)`, `vi.fn(…)`, `test(…)`): it never starts a task. */
 function neverTasks(ins: Instrumenter, node: Node): boolean {
   const root = rootName(node.callee)
-  // `expect` is also skipped when it is the context's (`({ expect }) => …`).
-  return root !== undefined && NEVER_TASKS.has(root.name) && (!ins.scope.refs.has(root) || root.name === 'expect')
+  if (root === undefined || !NEVER_TASKS.has(root.name)) return false
+  // A global, an import (`import { it } from 'vitest'`, a `test.extend` from a fixtures file),
+  // or the context's `expect` (`({ expect }) => …`); a local function of that name is followed.
+  const binding = ins.scope.refs.get(root)
+  return binding === undefined || binding.kind === 'import' || root.name === 'expect'
 }
 
 /** Whether the call may start a task: not awaited at once, and rewritable. */

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { join, relative } from 'node:path'
 import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping'
+import picomatch from 'picomatch'
 import { globFilter, resolveInstrument, type InstrumentSettings } from './instrument-options.js'
 import { instrument, InstrumentParseError, type InstrumentMode } from './transform.js'
 import { ignoredLines } from './ignore-comments.js'
@@ -16,6 +17,8 @@ import { ignoredLines } from './ignore-comments.js'
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const OWN = [`${PACKAGE_ROOT}dist/`, `${PACKAGE_ROOT}src/`]
 const SCRIPT = /\.(m|c)?(j|t)sx?$/
+/** Vitest's default `typecheck.include`: type tests, read by the type checker and never run. */
+const TYPE_TESTS = ['**/*.{test,spec}-d.?(c|m)[jt]s?(x)']
 
 /** The part of the Vitest config the instrumentation adds (dependencies inlined). */
 export function instrumentConfig(value: unknown): { test: { server: { deps: { inline: string[] } } } } | undefined {
@@ -32,13 +35,19 @@ export interface InstrumentContext {
   readonly accepts: (file: string) => boolean
 }
 
-/** Resolve the `instrument` option for a project root and race mode. */
-export function instrumentContext(value: unknown, root: string, race: boolean): InstrumentContext {
+/**
+ * Resolve the `instrument` option for a project root and race mode. `typeTests` are the
+ * project's `typecheck.include` globs: those files never run, and Vitest finds their tests in
+ * their code, so they are left as written.
+ */
+export function instrumentContext(value: unknown, root: string, race: boolean, typeTests: readonly string[] = TYPE_TESTS): InstrumentContext {
   const settings = resolveInstrument(value, root)
   const globs = globFilter(settings, root)
   const depDirs = settings.depDirs.map((d) => (d.endsWith('/') ? d : `${d}/`))
+  const typeTest = picomatch([...typeTests], { dot: true })
   const accepts = (file: string): boolean => {
     if (!SCRIPT.test(file) || OWN.some((dir) => file.startsWith(dir))) return false
+    if (typeTest(relative(root, file))) return false
     if (file.includes('/node_modules/')) return depDirs.some((dir) => file.startsWith(dir))
     return globs(file)
   }

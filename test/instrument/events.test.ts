@@ -1,5 +1,5 @@
 /** What each kind of code becomes: the events, their sites and what writes depend on. */
-import { describe, expect, test } from 'vitest'
+import { describe, expect, it, test } from 'vitest'
 import { instrument, InstrumentParseError } from '../../src/instrument/transform.js'
 import { runInstrumented, type Event } from './run-instrumented.js'
 
@@ -87,5 +87,25 @@ describe('events', () => {
     const out = instrument('const o = {}\nasync function f() {\n  o.a = await 1\n}', { mode: 'full', file: 'a.js' })!
     expect(out.map.sources).toEqual(['a.js'])
     expect(out.map.mappings.split(';').length).toBeGreaterThanOrEqual(4)
+  })
+})
+
+describe('test APIs are never calls that start tasks', () => {
+  it('imported or global it/test/describe calls and their async bodies are left as written', async () => {
+    const src = `import { describe, it } from 'vitest'
+import { test } from './fixtures.js'
+describe('s', () => { it('a', async () => { await null }); test('b', async () => { await null }) })
+bench('c', async () => {})
+function local(fn) { return fn() }
+local(async () => {})`
+    const { instrument } = await import('../../src/instrument/transform.js')
+    const code = instrument(src, { mode: 'full', file: 'a.test.js' })!.code
+    expect(code).toContain("describe('s', () => { ;it('a', async () => {")
+    expect(code).toContain("test('b', async () => {")
+    expect(code).toContain("bench('c', async () => {})")
+    expect(code).not.toMatch(/__vitestRace\.f\(void 0, (describe|it|test|bench)\b/)
+    expect(code.match(/__vitestRace\.t\(/g)).toHaveLength(1)
+    // A local function called with an inline async callback is followed.
+    expect(code).toMatch(/__vitestRace\.f\(void 0, local, __vm\+\d+, __vitestRace\.t\(async \(\) => \{\}, __vm\+\d+\)\)/)
   })
 })

@@ -42,6 +42,16 @@ describe('instrument option', () => {
     expect(instrumentContext(undefined, root, false).mode).toBe('awaits')
   })
 
+  it("type tests (Vitest's typecheck.include) are left as written: they never run and Vitest reads their tests from the code", () => {
+    const ctx = instrumentContext(undefined, root, true)
+    expect(ctx.accepts(join(root, 'test/storage.test-d.ts'))).toBe(false)
+    expect(ctx.accepts(join(root, 'test/types.spec-d.mts'))).toBe(false)
+    expect(ctx.accepts(join(root, 'test/storage.test.ts'))).toBe(true)
+    const custom = instrumentContext(undefined, root, true, ['types/**/*.ts'])
+    expect(custom.accepts(join(root, 'types/a.ts'))).toBe(false)
+    expect(custom.accepts(join(root, 'test/storage.test-d.ts'))).toBe(true)
+  })
+
   it('a module the parser cannot read runs uninstrumented, with one warning naming the file', () => {
     const warnings: string[] = []
     const ctx = instrumentContext(undefined, root, true)
