@@ -134,6 +134,11 @@ export class Detector {
     return [...this.found.values()]
   }
 
+  /** Accesses of `worker` numbered up to this belong to an earlier task that had its id (0: none). */
+  startSeqOf(worker: number): number {
+    return this.workers[worker]?.startSeq ?? 0
+  }
+
   /** Number of workers created so far, the test body included. */
   get workerCount(): number {
     return this.workers.length

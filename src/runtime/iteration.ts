@@ -41,6 +41,8 @@ export interface WorkerInfo {
   observed: boolean
   /** A task without fanOut (DESIGN §4b): where and how it started. */
   readonly task?: TaskOrigin
+  /** A task on a reused id: its accesses are numbered after this (the earlier tasks' up to it). */
+  readonly startSeq?: number
 }
 
 /** A finished task whose id a later task may take. */
@@ -69,6 +71,18 @@ export class IterationRun implements AccessSink {
   private nextWorker = MAIN_WORKER + 1
   /** halt_on_error: a race was just found; the access that found it throws. */
   private halting = false
+
+  /** By id: the tasks that had a reused id before its current one, oldest first. */
+  private readonly earlierTasks = new Map<number, WorkerInfo[]>()
+
+  /** The worker or task that made access number `seq` of `worker` (ids of finished tasks are reused). */
+  workerAt(worker: number, seq: number): WorkerInfo | undefined {
+    const info = this.workers.get(worker)
+    if (info === undefined || (info.startSeq ?? 0) < seq) return info
+    const earlier = this.earlierTasks.get(worker) ?? []
+    for (let i = earlier.length - 1; i >= 0; i--) if ((earlier[i]!.startSeq ?? 0) < seq) return earlier[i]
+    return info
+  }
 
   /** Finished tasks, most recent last. */
   private readonly freeTasks: FreeTask[] = []
@@ -268,7 +282,15 @@ export class IterationRun implements AccessSink {
       id = d.forkFrom(origin, this.plain ? reuse : undefined)
     }
     this.tasksStarted++
-    this.workers.set(id, { id, createdAt: undefined, fanOut: undefined, state: 'running', error: undefined, observed: true, task: started })
+    const startSeq = d === undefined ? 0 : d.startSeqOf(id)
+    const earlier = this.workers.get(id)
+    // A reused id: the earlier task keeps its name for the races its accesses are in.
+    if (earlier !== undefined && startSeq > 0) {
+      const list = this.earlierTasks.get(id)
+      if (list === undefined) this.earlierTasks.set(id, [earlier])
+      else list.push(earlier)
+    }
+    this.workers.set(id, { id, createdAt: undefined, fanOut: undefined, state: 'running', error: undefined, observed: true, task: started, ...(startSeq > 0 ? { startSeq } : {}) })
     if (!this.plain) this.scheduler.add(id)
     return id
   }

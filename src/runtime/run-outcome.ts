@@ -61,8 +61,8 @@ function outcomeRace(race: RaceRecord, run: IterationRun): OutcomeRace {
   }
 }
 
-function outcomeWorker(run: IterationRun, worker: number): OutcomeWorker {
-  const info = run.workers.get(worker)
+function outcomeWorker(run: IterationRun, worker: number, seq: number): OutcomeWorker {
+  const info = run.workerAt(worker, seq)
   if (info === undefined) return { worker, state: 'running', origin: undefined, fanOut: undefined }
   const task = info.task
   if (task !== undefined) return { worker, state: info.state, origin: taskOriginStack(task, run.settings.root), fanOut: undefined, task: task.how }
@@ -71,15 +71,16 @@ function outcomeWorker(run: IterationRun, worker: number): OutcomeWorker {
 
 /** The outcome of the finished `run`, whose races are `races`; `notes` go beside its error. */
 export function outcomeOf(run: IterationRun, races: readonly RaceRecord[], notes: readonly string[]): IterationOutcome {
-  const named = new Set<number>()
+  // Each worker named by a race, with the number of its first access there (which task had the id then).
+  const named = new Map<number, number>()
   const outcomeRaces: OutcomeRace[] = []
   for (const race of races) {
     outcomeRaces.push(outcomeRace(race, run))
-    if (race.current.worker !== 0) named.add(race.current.worker)
-    if (race.previous.worker !== 0) named.add(race.previous.worker)
+    if (race.current.worker !== 0 && !named.has(race.current.worker)) named.set(race.current.worker, race.current.seq)
+    if (race.previous.worker !== 0 && !named.has(race.previous.worker)) named.set(race.previous.worker, race.previous.seq)
   }
   const workers: OutcomeWorker[] = []
-  for (const w of named) workers.push(outcomeWorker(run, w))
+  for (const [w, seq] of named) workers.push(outcomeWorker(run, w, seq))
   // A copy: a worker left running after a failure may still take steps.
   const ran = run.scheduler.steps
   const steps: StepData[] = []
