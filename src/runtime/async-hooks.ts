@@ -53,7 +53,12 @@ const hook = safeCreateHook({
     if (watcher !== undefined) {
       delete settleWatchers[asyncId]
       watching--
-      watcher()
+      // An exception thrown from an async hook ends the process: bookkeeping must never do that.
+      try {
+        watcher()
+      } catch {
+        // the task stays unfinished: its id is not reused, nothing else changes
+      }
     }
   },
   before() {

@@ -180,19 +180,23 @@ export function callbackAsTasks(fn: (...args: never[]) => unknown, started: Task
  * it). Without, a handler of the library's own is attached.
  */
 export function finishWhenSettled(task: TaskContext, result: unknown, promiseId?: number): Promise<void> | undefined {
-  if (!(result instanceof Promise)) {
+  // The Promise captured at load: a test may replace the global one.
+  if (!(result instanceof SafePromise)) {
     task.run.finishTask(task)
     return undefined
   }
   let signal!: () => void
   const settled = new SafePromise<void>((resolve) => (signal = resolve))
   const done = () => {
-    task.run.finishTask(task)
-    signal()
+    try {
+      task.run.finishTask(task)
+    } finally {
+      signal()
+    }
   }
   if (promiseId !== undefined) whenSettled(promiseId, done)
   // The library's own reaction: no promise edge from the task to anyone.
-  else outsideWorkers(() => safeThen(result as Promise<unknown>, done, done))
+  else outsideWorkers(() => safeThen(result, done, done))
   return settled
 }
 
