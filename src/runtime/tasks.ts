@@ -154,16 +154,19 @@ let startingAsTask: unknown
  * it by identity.
  */
 export function callbackAsTasks(fn: (...args: never[]) => unknown, started: TaskOrigin): (...args: unknown[]) => unknown {
-  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
-    if (startingAsTask === wrapper) {
-      // Already started as a task (an emit, an instrumented call of it): no second one.
-      startingAsTask = undefined
-      return safeApply(fn, this, args)
-    }
-    const parent = callForkingContext()
-    if (parent === undefined) return safeApply(fn, this, args)
-    return callAsTask(parent, newTask(parent, started), fn, this, args)
-  }
+  // A method: like an async function, it has no `prototype` and cannot be called with `new`.
+  const wrapper = {
+    call(this: unknown, ...args: unknown[]): unknown {
+      if (startingAsTask === wrapper) {
+        // Already started as a task (an emit, an instrumented call of it): no second one.
+        startingAsTask = undefined
+        return safeApply(fn, this, args)
+      }
+      const parent = callForkingContext()
+      if (parent === undefined) return safeApply(fn, this, args)
+      return callAsTask(parent, newTask(parent, started), fn, this, args)
+    },
+  }.call
   safeObjectDefineProperty(wrapper, 'name', { value: fn.name })
   safeObjectDefineProperty(wrapper, 'length', { value: fn.length })
   const source = safeApply(safeFunctionToString, fn, []) as string

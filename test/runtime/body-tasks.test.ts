@@ -162,7 +162,11 @@ describe('an inline async callback as tasks (H.t)', () => {
     expect(w.length).toBe(2)
     expect(w.toString()).toBe(fn.toString())
     expect(w).toBeInstanceOf(AsyncFunction)
+    expect(w.constructor).toBe(AsyncFunction)
     expect(Object.prototype.toString.call(w)).toBe('[object AsyncFunction]')
+    // Like an async function: no prototype, not a constructor (libraries tell classes apart so).
+    expect(Object.hasOwn(w, 'prototype')).toBe(Object.hasOwn(fn, 'prototype'))
+    expect(() => new (w as unknown as new () => unknown)()).toThrow(TypeError)
   })
 
   it('outside a checked test it calls the function as it is: same this, same promise', async () => {
