@@ -141,6 +141,17 @@ export class Instrumenter {
     return this.options.mode === 'full'
   }
 
+  /**
+   * Whether calls go through the call hook (calls.ts): always in race mode; in stress mode
+   * only in a file that imports vitest-race (a concurrentTest's body, whose calls left in
+   * flight are tasks), so that other code keeps its stacks and costs as written.
+   */
+  get callHooks(): boolean {
+    return (this.importsRace ??= this.full || /['"]vitest-race['"]/.test(this.code))
+  }
+
+  private importsRace: boolean | undefined
+
   position(offset: number): { line: number; col: number } {
     let lo = 0
     let hi = this.lineStarts.length - 1

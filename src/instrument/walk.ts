@@ -60,8 +60,8 @@ export function walk(ins: Instrumenter, node: Node, parent: Node | undefined, ke
     awaitPoint(ins, node.right, node, 'fa')
     return visitForIn(ins, node)
   }
-  // Stress mode: awaits, and calls that may start a task of a concurrentTest body (calls.ts).
-  if (!ins.full) return node.type === 'CallExpression' ? visitCall(ins, node) : visitChildren(ins, node)
+  // Stress mode: awaits, and in a file that imports vitest-race the calls that may start a task of a concurrentTest body (calls.ts).
+  if (!ins.full) return node.type === 'CallExpression' && ins.callHooks ? visitCall(ins, node) : visitChildren(ins, node)
   switch (node.type) {
     case 'Program':
     case 'BlockStatement':

@@ -8,7 +8,7 @@ import type { RaceRecord } from '../detector/race-record.js'
 import type { IterationOutcome, OutcomeRace, OutcomeWorker } from '../report/iteration-outcome.js'
 import type { StepData } from '../report/schedule-steps.js'
 import { statementOfStack } from '../sql/statement-stack.js'
-import type { IterationRun } from './iteration.js'
+import type { IterationRun, WorkerInfo } from './iteration.js'
 import { siteFrame } from './site-table.js'
 import type { TaskOrigin } from './tasks.js'
 
@@ -33,17 +33,20 @@ function namedAfterClasses(stack: string | undefined, run: IterationRun): string
   })
 }
 
-function outcomeRace(race: RaceRecord, run: IterationRun): OutcomeRace {
+/** The number a report calls the task that made access number `seq` of `worker` by. */
+type Label = (worker: number, seq: number) => number
+
+function outcomeRace(race: RaceRecord, run: IterationRun, label: Label): OutcomeRace {
   const { current, previous, span } = race
   const currentStatement = statementOfStack(current.stack)
   const previousStatement = race.previousEvicted ? undefined : statementOfStack(previous.stack)
   const readStatement = span === undefined || race.readEvicted ? undefined : statementOfStack(span.read.stack)
   return {
     location: race.location.label,
-    current: { kind: current.kind, worker: current.worker, stack: namedAfterClasses(current.stack, run), ...(currentStatement === undefined ? {} : { statement: currentStatement }) },
+    current: { kind: current.kind, worker: label(current.worker, current.seq), stack: namedAfterClasses(current.stack, run), ...(currentStatement === undefined ? {} : { statement: currentStatement }) },
     previous: {
       kind: previous.kind,
-      worker: previous.worker,
+      worker: label(previous.worker, previous.seq),
       stack: race.previousEvicted ? undefined : namedAfterClasses(previous.stack, run),
       ...(previousStatement === undefined ? {} : { statement: previousStatement }),
     },
@@ -51,7 +54,7 @@ function outcomeRace(race: RaceRecord, run: IterationRun): OutcomeRace {
       span === undefined
         ? undefined
         : {
-            worker: span.worker,
+            worker: label(span.worker, span.read.seq),
             readStack: span.read.stack,
             readEvicted: race.readEvicted,
             ...(readStatement === undefined ? {} : { readStatement }),
@@ -61,8 +64,7 @@ function outcomeRace(race: RaceRecord, run: IterationRun): OutcomeRace {
   }
 }
 
-function outcomeWorker(run: IterationRun, worker: number, seq: number): OutcomeWorker {
-  const info = run.workerAt(worker, seq)
+function outcomeWorker(run: IterationRun, info: WorkerInfo | undefined, worker: number): OutcomeWorker {
   if (info === undefined) return { worker, state: 'running', origin: undefined, fanOut: undefined }
   const task = info.task
   if (task !== undefined) return { worker, state: info.state, origin: taskOriginStack(task, run.settings.root), fanOut: undefined, task: task.how }
@@ -71,16 +73,27 @@ function outcomeWorker(run: IterationRun, worker: number, seq: number): OutcomeW
 
 /** The outcome of the finished `run`, whose races are `races`; `notes` go beside its error. */
 export function outcomeOf(run: IterationRun, races: readonly RaceRecord[], notes: readonly string[]): IterationOutcome {
-  // Each worker named by a race, with the number of its first access there (which task had the id then).
-  const named = new Map<number, number>()
-  const outcomeRaces: OutcomeRace[] = []
-  for (const race of races) {
-    outcomeRaces.push(outcomeRace(race, run))
-    if (race.current.worker !== 0 && !named.has(race.current.worker)) named.set(race.current.worker, race.current.seq)
-    if (race.previous.worker !== 0 && !named.has(race.previous.worker)) named.set(race.previous.worker, race.previous.seq)
-  }
+  // A finished task's id goes to later tasks: each task the races name is told apart by the
+  // access it made (run.workerAt), and a second task on one id gets a number of its own.
+  const labels = new Map<WorkerInfo | number, number>()
+  const used = new Set<number>()
   const workers: OutcomeWorker[] = []
-  for (const [w, seq] of named) workers.push(outcomeWorker(run, w, seq))
+  let next = Math.max(run.clockWidth, run.workers.size)
+  const label: Label = (worker, seq) => {
+    if (worker === 0) return 0
+    const info = run.workerAt(worker, seq)
+    const key = info ?? worker
+    let l = labels.get(key)
+    if (l === undefined) {
+      l = used.has(worker) ? next++ : worker
+      labels.set(key, l)
+      used.add(l)
+      workers.push(outcomeWorker(run, info, l))
+    }
+    return l
+  }
+  const outcomeRaces: OutcomeRace[] = []
+  for (const race of races) outcomeRaces.push(outcomeRace(race, run, label))
   // A copy: a worker left running after a failure may still take steps.
   const ran = run.scheduler.steps
   const steps: StepData[] = []

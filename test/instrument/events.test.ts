@@ -109,3 +109,14 @@ local(async () => {})`
     expect(code).toMatch(/__vitestRace\.f\(void 0, local, __vm\+\d+, __vitestRace\.t\(async \(\) => \{\}, __vm\+\d+\)\)/)
   })
 })
+
+describe('stress mode', () => {
+  it('routes calls through the call hook only in a file that imports vitest-race', async () => {
+    const { instrument } = await import('../../src/instrument/transform.js')
+    const body = `async function load() { await null }\nexport async function f() { await Promise.all([load(), load()]) }`
+    const source = instrument(body, { mode: 'awaits', file: 'src/a.js' })!.code
+    expect(source).not.toContain('__vitestRace.f(')
+    const test = instrument(`import { concurrentTest } from 'vitest-race'\n${body}`, { mode: 'awaits', file: 'test/a.test.js' })!.code
+    expect(test).toMatch(/__vitestRace\.f\(void 0, load, __vm\+\d+\)/)
+  })
+})

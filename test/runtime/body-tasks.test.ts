@@ -99,7 +99,8 @@ describe('calls with instrumented awaits in the test body (race mode)', () => {
   it('in stress mode too (the transform instruments awaits and these calls): an order violation is found', async () => {
     const body = await compileCase(
       'bodyOrderStress',
-      `const st = { ready: false }
+      `// a concurrentTest file: import { concurrentTest } from 'vitest-race'
+       const st = { ready: false }
        async function init() { await null; st.ready = true }
        async function use() { await null; if (!st.ready) throw new Error('used before init') }
        out(async () => { st.ready = false; await Promise.all([init(), use()]) })`,

@@ -40,4 +40,34 @@ describe('tasks on reused ids', () => {
       expect(w.origin).toContain('cases/taskNames.js:5:')
     }
   })
+
+  it('two races on one reused id: each names its own task, under numbers of their own', async () => {
+    const body = await compileCase(
+      'taskNames2',
+      `const st = { a: 0, b: 0 }
+       async function bumpA() { const n = st.a; await null; st.a = n + 1 }
+       async function bumpB() { const n = st.b; await null; st.b = n + 1 }
+       out(async () => {
+         Promise.all([bumpA(), bumpA()]); await settle()
+         Promise.all([bumpB(), bumpB()]); await settle()
+       })`,
+      { settle: () => new Promise<void>((resolve) => setImmediate(resolve)) },
+    )
+    const run = await runPlainTest(settings, async () => {
+      await body({} as never)
+    })
+    const races = run.detector!.races
+    expect(races.map((r) => r.location.label).sort()).toEqual(['st.a (module cases/taskNames2.js)', 'st.b (module cases/taskNames2.js)'])
+    expect(run.clockWidth).toBe(3)
+    const outcome = outcomeOf(run, races, [])
+    // Four tasks, four numbers: the second batch's tasks are not called by the first batch's.
+    const numbers = outcome.races.flatMap((r) => [r.current.worker, r.previous.worker])
+    expect(new Set(numbers).size).toBe(4)
+    for (const r of outcome.races) {
+      const line = r.location.startsWith('st.a') ? 5 : 6
+      for (const n of [r.current.worker, r.previous.worker]) {
+        expect(outcome.workers.find((w) => w.worker === n)?.origin).toContain(`cases/taskNames2.js:${line}:`)
+      }
+    }
+  })
 })
