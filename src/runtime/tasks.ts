@@ -132,13 +132,17 @@ export function callAsTask(parent: WorkerContext, task: TaskContext, fn: (...arg
     task.inPrefix = false
     if (task.materialized) parent.run.join(parent.worker, task.worker)
   }
-  const settled = finishWhenSettled(task, called.value, called.id)
-  // A concurrentTest iteration ends after every task it started, like after its workers.
-  if (!parent.run.plain && settled !== undefined) {
-    const list = parent.run.settled
-    list[list.length] = settled
+  const { value, id } = called
+  if (parent.run.plain || !(value instanceof SafePromise)) {
+    finishWhenSettled(task, value, id)
+    return value
   }
-  return called.value
+  // A concurrentTest iteration ends after every task it started, like after its workers.
+  let signal!: () => void
+  const list = parent.run.settled
+  list[list.length] = new SafePromise<void>((resolve) => (signal = resolve))
+  finishWhenSettled(task, value, id, signal)
+  return value
 }
 
 /** The function callAsTask is calling right now (a callback wrapper called so runs its function directly). */
@@ -169,38 +173,32 @@ export function callbackAsTasks(fn: (...args: never[]) => unknown, started: Task
   }.call
   safeObjectDefineProperty(wrapper, 'name', { value: fn.name })
   safeObjectDefineProperty(wrapper, 'length', { value: fn.length })
-  const source = safeApply(safeFunctionToString, fn, []) as string
-  safeObjectDefineProperty(wrapper, 'toString', { value: () => source, writable: true, configurable: true })
+  // Read only when asked for (a library serialising the callback): wrappers are made on a hot path.
+  safeObjectDefineProperty(wrapper, 'toString', { value: () => safeApply(safeFunctionToString, fn, []) as string, writable: true, configurable: true })
   safeSetPrototypeOf(wrapper, safeGetPrototypeOf(fn))
   return wrapper
 }
 
 /**
- * The task ends when `result` (its promise) settles, or now when it is no promise; the
- * returned promise (never rejected) settles then too. With `promiseId` (async-hooks.ts
- * `firstPromise`, race mode) the settling is watched through the hooks, with no handler on the
- * promise: a rejection nobody handles stays unhandled, as without race mode (Vitest reports
- * it). Without, a handler of the library's own is attached.
+ * The task ends when `result` (its promise) settles, or now when it is no promise; `then`
+ * runs after it. With `promiseId` (async-hooks.ts `firstPromise`, race mode) the settling is
+ * watched through the hooks, with no handler on the promise: a rejection nobody handles stays
+ * unhandled, as without race mode (Vitest reports it). Without, a handler of the library's own
+ * is attached.
  */
-export function finishWhenSettled(task: TaskContext, result: unknown, promiseId?: number): Promise<void> | undefined {
-  // The Promise captured at load: a test may replace the global one.
-  if (!(result instanceof SafePromise)) {
-    task.run.finishTask(task)
-    return undefined
-  }
-  let signal!: () => void
-  const settled = new SafePromise<void>((resolve) => (signal = resolve))
+export function finishWhenSettled(task: TaskContext, result: unknown, promiseId?: number, then?: () => void): void {
   const done = () => {
     try {
       task.run.finishTask(task)
     } finally {
-      signal()
+      then?.()
     }
   }
-  if (promiseId !== undefined) whenSettled(promiseId, done)
+  // The Promise captured at load: a test may replace the global one.
+  if (!(result instanceof SafePromise)) done()
+  else if (promiseId !== undefined) whenSettled(promiseId, done)
   // The library's own reaction: no promise edge from the task to anyone.
   else outsideWorkers(() => safeThen(result, done, done))
-  return settled
 }
 
 /** Whether `fn` is an async function (its call returns a promise after a synchronous prefix). */
