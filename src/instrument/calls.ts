@@ -154,6 +154,7 @@ export function visitCall(ins: Instrumenter, node: Node): void {
     const described = ins.taskNames.get(node)
     // Placed where V8 places a call in a stack frame: at a method's name, else at the callee.
     const at = member.type === 'MemberExpression' ? member.property : node
+    ins.hookCalls.push({ start: node.start, at: at.start })
     const site = ins.site('f', at, { text: ins.code.slice(callee.start, callee.end), ...(described === undefined ? {} : { how: described }) })
     if (member.type !== 'MemberExpression') ins.s.appendLeft(callee.start, `${self}, `)
     ins.s.appendLeft(callee.end, `, ${site}`)

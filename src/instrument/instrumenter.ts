@@ -18,6 +18,7 @@ import type { Node } from './estree.js'
 import type { Binding, ScopeInfo } from './scope.js'
 import { HOOKS_GLOBAL as H, type Site, type SiteKind } from './sites.js'
 import type { WriteFacts } from './dependence.js'
+import type { HookCall } from './hook-mappings.js'
 
 /** How much to instrument. */
 export type InstrumentMode = 'full' | 'awaits'
@@ -107,6 +108,8 @@ export class Instrumenter {
   /** Start offset of each site's node, for the dependence pass. */
   readonly starts: number[] = []
   readonly writes: WriteFacts[] = []
+  /** Each inserted call hook (`H.f(`): where, and where V8 places the original call (hook-mappings.ts). */
+  readonly hookCalls: HookCall[] = []
   /** Control tests enclosing the node being visited (if, ?:, &&, loops, switch, guards). */
   control: Node[] = []
   /** Visiting the test of a loop whose body awaits: its reads end a wait loop. */

@@ -7,7 +7,7 @@
  * each operand is evaluated once, `this` and a function's synchronous prefix are unchanged
  * (STYLE: istanbul, Vitest's hoistMocks). instrumenter.ts shows the inserted shapes.
  */
-import type MagicString from 'magic-string'
+import { SourceMap } from 'magic-string'
 import { parseSync } from 'oxc-parser'
 import type { Node } from './estree.js'
 import { analyseScopes } from './scope.js'
@@ -16,13 +16,14 @@ import { resolveDependences } from './dependence.js'
 import { Instrumenter, type TransformOptions } from './instrumenter.js'
 import { walk } from './walk.js'
 import { ignoredLines } from './ignore-comments.js'
+import { mapHookCalls, type Segment } from './hook-mappings.js'
 
 export type { InstrumentMode, TransformOptions } from './instrumenter.js'
 
 /** What the transform produced. */
 export interface TransformOutput {
   readonly code: string
-  readonly map: ReturnType<MagicString['generateMap']>
+  readonly map: SourceMap
   /** How many sites were instrumented. */
   readonly sites: number
 }
@@ -66,5 +67,8 @@ export function instrument(code: string, options: TransformOptions): TransformOu
   }
   // On the same line: code without a source map (CommonJS through Node's loader) keeps its line numbers.
   ins.s.prependLeft(at, at === 0 ? prelude : `;${prelude}`)
-  return { code: ins.s.toString(), map: ins.s.generateMap({ hires: 'boundary', includeContent: true, source: options.file }), sites: ins.sites.length }
+  const out = ins.s.toString()
+  const decoded = ins.s.generateDecodedMap({ hires: 'boundary', includeContent: true, source: options.file })
+  mapHookCalls(code, out, decoded.mappings as Segment[][], ins.hookCalls, `${H}.f(`)
+  return { code: out, map: new SourceMap(decoded), sites: ins.sites.length }
 }

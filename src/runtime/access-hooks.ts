@@ -10,7 +10,7 @@ import { MAIN_WORKER } from '../detector/detector.js'
 import type { Location } from '../detector/shadow.js'
 import { HOOKS_GLOBAL } from '../instrument/sites.js'
 import { collectionMethods as C, safeApply, safeObjectHasOwn } from './builtins.js'
-import { callAsTask, callbackAsTasks, callForkingContext, isAsyncFunction, newTask } from './tasks.js'
+import { callAsTask, callbackArgsAsTasks, callbackAsTasks, callForkingContext, isAsyncFunction, newTask } from './tasks.js'
 import { activeCalls } from './call-sites.js'
 import { currentContext } from './context.js'
 import type { IterationRun } from './iteration.js'
@@ -241,7 +241,12 @@ Object.assign(hooks, {
     calls[calls.length] = s
     try {
       const parent = callForkingContext()
-      if (parent === undefined || !isAsyncFunction(fn)) return safeApply(fn, self, args)
+      if (parent === undefined) return safeApply(fn, self, args)
+      if (!isAsyncFunction(fn)) {
+        // `ids.map(load)`: an async function passed by name to a built-in runs as a task per call.
+        if (args.length > 0) callbackArgsAsTasks(fn, args, s)
+        return safeApply(fn, self, args)
+      }
       return callAsTask(parent, newTask(parent, { ...(s === undefined ? {} : { site: s }), how: s?.how ?? `${s?.text ?? 'a call'}(…) not awaited at once` }), fn as (...a: never[]) => unknown, self, args)
     } finally {
       calls.length--

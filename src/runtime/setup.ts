@@ -13,12 +13,16 @@ import { instrumentLockLibraries } from './lock-libraries.js'
 import { installTaskSources } from './task-sources.js'
 import { checkPlainTests } from './plain-test.js'
 import { setInstrumentedDirs } from '../report/frames.js'
+import { hideOwnFrames } from './own-frames.js'
+import { OWN_DIRS } from './stacks.js'
 
 const settings = inject(SETTINGS_KEY)
 if (settings?.race === true && settings.instrument) {
   // Every plain test is checked too (DESIGN §4b): timers and listeners start tasks.
   installTaskSources()
   checkPlainTests(settings)
+  // The call hook's frames would push the test's own out of every error's stack.
+  hideOwnFrames(OWN_DIRS)
 }
 setInstrumentedDirs(settings?.instrumentedDeps ?? [])
 if (settings !== undefined && settings.instrumentedDeps.length > 0 && settings.instrument) {

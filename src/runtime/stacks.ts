@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url'
 import { safeCaptureStackTrace } from './builtins.js'
 import { placeCallFrames } from './call-sites.js'
+import { keepOwnFrames } from './own-frames.js'
 
 /** Folders whose frames are ours, never the user's: this package's `dist/` and `src/`. */
 export const OWN_DIRS: readonly string[] = (() => {
@@ -18,6 +19,7 @@ export const OWN_DIRS: readonly string[] = (() => {
 /** The current stack as text, without the frames of this function and its callers inside `below`. */
 export function captureStack(below?: (...args: never[]) => unknown): string {
   const holder: { stack?: string } = {}
+  keepOwnFrames(holder)
   const limit = Error.stackTraceLimit
   Error.stackTraceLimit = 40
   safeCaptureStackTrace(holder, below ?? captureStack)

@@ -13,10 +13,11 @@
  * origin knows that end, so that clocks stay as long as the number of tasks alive at once.
  */
 import { MAIN_WORKER, type ClockSnapshot } from '../detector/detector.js'
-import { SafePromise, safeApply, safeCaptureStackTrace, safeFunctionToString, safeGetPrototypeOf, safeObjectDefineProperty, safeSetPrototypeOf, safeThen } from './builtins.js'
+import { SafeMap, SafePromise, SafeWeakMap, safeApply, safeCaptureStackTrace, safeFunctionToString, safeGetPrototypeOf, safeObjectDefineProperty, safeSetPrototypeOf, safeThen } from './builtins.js'
 import { currentContext, outsideWorkers, runAs, type WorkerContext } from './context.js'
 import type { IterationRun } from './iteration.js'
 import { firstPromise, whenSettled } from './async-hooks.js'
+import { keepOwnFrames } from './own-frames.js'
 import type { RuntimeSite } from './site-table.js'
 
 /** Where a task started, for its report line. */
@@ -81,6 +82,7 @@ export class TaskContext implements WorkerContext {
 /** A stack holder captured below `below`, formatted only if the task is ever reported. */
 export function stackHolder(below: (...args: never[]) => unknown): { stack?: string } {
   const holder: { stack?: string } = {}
+  keepOwnFrames(holder)
   const limit = Error.stackTraceLimit
   Error.stackTraceLimit = 12
   safeCaptureStackTrace(holder, below)
@@ -159,7 +161,7 @@ let startingAsTask: unknown
  */
 export function callbackAsTasks(fn: (...args: never[]) => unknown, started: TaskOrigin): (...args: unknown[]) => unknown {
   // A method: like an async function, it has no `prototype` and cannot be called with `new`.
-  const wrapper = {
+  const wrapper: (...args: unknown[]) => unknown = {
     call(this: unknown, ...args: unknown[]): unknown {
       if (startingAsTask === wrapper) {
         // Already started as a task (an emit, an instrumented call of it): no second one.
@@ -176,7 +178,47 @@ export function callbackAsTasks(fn: (...args: never[]) => unknown, started: Task
   // Read only when asked for (a library serialising the callback): wrappers are made on a hot path.
   safeObjectDefineProperty(wrapper, 'toString', { value: () => safeApply(safeFunctionToString, fn, []) as string, writable: true, configurable: true })
   safeSetPrototypeOf(wrapper, safeGetPrototypeOf(fn))
+  wrappers.set(wrapper, true)
   return wrapper
+}
+
+const wrappers = new SafeWeakMap<object, true>()
+
+/**
+ * Built-in functions that call a callback argument and never keep it or show it to anyone,
+ * with the positions of their callback arguments: an async function passed to them by name
+ * (`ids.map(load)`, `p.then(save)`) can run as a task per call, like one written inline,
+ * without any code seeing the wrapper in its place.
+ */
+const CALLBACK_ARGS = (() => {
+  const table = new SafeMap<unknown, readonly number[]>()
+  const first = [0] as const
+  const A = Array.prototype
+  for (const f of [A.forEach, A.map, A.flatMap, A.filter, A.some, A.every, A.find, A.findIndex, A.reduce, A.reduceRight]) table.set(f, first)
+  const arrays = A as unknown as Record<string, unknown>
+  for (const name of ['findLast', 'findLastIndex']) if (typeof arrays[name] === 'function') table.set(arrays[name], first)
+  table.set(Map.prototype.forEach, first)
+  table.set(Set.prototype.forEach, first)
+  table.set(Promise.prototype.then, [0, 1])
+  table.set(Promise.prototype.catch, first)
+  table.set(Promise.prototype.finally, first)
+  return table
+})()
+
+/**
+ * When `callee` is one of the built-ins above, its async callback arguments (not already
+ * wrappers) replaced in `args` by wrappers whose every call is a task, named after the call at `site`.
+ */
+export function callbackArgsAsTasks(callee: unknown, args: unknown[], site: RuntimeSite | undefined): void {
+  const positions = CALLBACK_ARGS.get(callee)
+  if (positions === undefined) return
+  for (let k = 0; k < positions.length; k++) {
+    const i = positions[k]!
+    const arg = args[i]
+    if (!isAsyncFunction(arg) || wrappers.has(arg as object)) continue
+    const started = { ...(site === undefined ? {} : { site }), how: `async callback of ${site?.text ?? 'a call'}(…)` }
+    args[i] = callbackAsTasks(arg as (...a: never[]) => unknown, started)
+  }
 }
 
 /**

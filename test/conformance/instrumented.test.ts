@@ -150,6 +150,25 @@ const CASES: Record<string, string> = {
     out(async () => { await Promise.all([0, 1].map(async (i) => { const t = totals[i]; await null; totals[i] = t + 1 })) })`,
   RaceBodyForEachAsyncCallback: `const st = { n: 0 }
     out(async () => { st.n = 0; const done = []; [1, 2].forEach(async (k) => { const v = st.n; await null; st.n = v + k; done.push(k) }); while (done.length < 2) await null })`,
+  // An async function passed by name to a built-in that calls it (map, forEach, then): each call is a task too.
+  RaceBodyMapNamedAsyncCallback: `let total = 0
+    async function add(n) { const t = total; await null; total = t + n }
+    out(async () => { total = 0; await Promise.all([1, 2].map(add)) })`,
+  RaceBodyThenNamedAsyncCallback: `const st = { n: 0 }
+    async function bump() { const v = st.n; await null; st.n = v + 1 }
+    out(async () => { st.n = 0; const ready = Promise.resolve(); const a = ready.then(bump); const b = ready.then(bump); await a; await b })`,
+  RaceBodyMapForEachNamedAsyncCallback: `const st = { n: 0 }; const amounts = new Map([['a', 1], ['b', 2]]); const done = []
+    async function bump(k) { const v = st.n; await null; st.n = v + k; done.push(k) }
+    out(async () => { st.n = 0; done.length = 0; amounts.forEach(bump); while (done.length < 2) await null })`,
+  NoRaceBodyMapNamedAsyncCallbackOneTurn: `let total = 0
+    async function add(n) { await null; total += n }
+    out(async () => { total = 0; await Promise.all([1, 2].map(add)) })`,
+  NoRaceBodyMapNamedAsyncCallbackDisjoint: `const totals = [0, 0]
+    async function bump(i) { const t = totals[i]; await null; totals[i] = t + 1 }
+    out(async () => { await Promise.all([0, 1].map(bump)) })`,
+  NoRaceBodyForOfNamedAsyncSequential: `let total = 0
+    async function add(n) { const t = total; await null; total = t + n }
+    out(async () => { total = 0; for (const n of [1, 2]) await add(n) })`,
   NoRaceFrozenAndSymbols: `const sym = Symbol('k'); const cfg = Object.freeze({ limit: 5, [sym]: 1 })
     async function read(pause) { const l = cfg.limit + cfg[sym]; await pause(); return l }
     out(async ({ fanOut, pause }) => { await fanOut(3, () => read(pause)) })`,

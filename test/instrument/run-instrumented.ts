@@ -1,7 +1,7 @@
 /** Runs transformed code in this process with a recording hooks object: events and results. */
 import { instrument, type InstrumentMode } from '../../src/instrument/transform.js'
 import type { Site } from '../../src/instrument/sites.js'
-import { callbackAsTasks } from '../../src/runtime/tasks.js'
+import { callbackArgsAsTasks, callbackAsTasks } from '../../src/runtime/tasks.js'
 
 /** One recorded hook call. */
 export interface Event {
@@ -44,9 +44,13 @@ export async function runInstrumented(body: string, mode: InstrumentMode = 'full
       events.push({ hook: 'fa', site: sites[site]! })
       return v
     },
-    // Calls are not recorded (every call would be an event): only made, as the runtime makes them.
+    // Calls are not recorded (every call would be an event): only made, as the runtime makes them,
+    // with an async function passed by name to a built-in (`ids.map(load)`) in the runtime's wrapper.
     f: (self: unknown, fn: unknown, site: number, ...args: unknown[]) => {
       if (typeof fn !== 'function') throw new TypeError(`${sites[site]?.text ?? 'the callee'} is not a function`)
+      const given = [...args]
+      callbackArgsAsTasks(fn, args, undefined)
+      if (args.some((a, i) => a !== given[i])) events.push({ hook: 'named', site: sites[site]! })
       return Reflect.apply(fn, self, args)
     },
     // An inline async callback gets the runtime's own wrapper: the program must not tell.

@@ -42,6 +42,15 @@ const fns = []; [0].forEach(function (i) { fns.push(async function named(a, b) {
 const seen = []; const keep = (f) => (seen.push([f.name, f.length, typeof f, f.toString().slice(0, 5)].join(':')), f)
 keep(async (a) => a); const p = Promise.resolve(5).then(async (v) => v + 1)
 out([r.join(), log.join(), fns[0].name, await fns[0](1, 2), seen.join(), await p].join('|'))`,
+  'async functions passed by name keep their meaning': `const log = []; async function twice(x, i, arr) { log.push(x + ':' + i + ':' + arr.length); await null; return x * 2 }
+async function withThis(x) { return this.k + x } async function step(acc, x) { return (await acc) + x }
+async function bump(v) { log.push('then ' + v); return v + 1 } async function rescue(e) { return 'rescued ' + e.message } async function last() { log.push('finally') }
+const m = new Map([['a', 1]]); async function entry(v, k, map) { log.push(k + v + map.size) }
+const r = await Promise.all([1, 2].map(twice)); const t = await Promise.all([1].map(withThis, { k: 10 })); const sum = [1, 2, 3].reduce(step, 0); const s = await sum
+const one = Promise.resolve(1); const failing = () => Promise.reject(new Error('x'))
+m.forEach(entry); const chain = one.then(bump).then(bump).finally(last); const p = await chain; const caught = failing().catch(rescue); const c = await caught
+const f = [twice].map((g) => [g.name, g.length, g === twice].join())
+out([r.join(), t.join(), s, p, c, f.join(), log.join()].join('|'))`,
   'sequence in a computed key': `const o = { b: 1 }; let a = 0; out(o[(a++, 'b')] + a)`,
   'class static blocks and static fields': `const cfg = { n: 2 }; class C { static x = cfg.n; static { this.y = cfg.n + C.x } } out(C.x + C.y)`,
   'directive prologue stays first': `function f() { 'use strict'; const o = { a: 1 }; return o.a + (this === undefined ? 1 : 0) } out(f())`,
@@ -49,6 +58,11 @@ out([r.join(), log.join(), fns[0].name, await fns[0](1, 2), seen.join(), await p
 }
 
 describe('the transform keeps every program meaning the same', () => {
+  test('(the case of functions passed by name runs them through the wrapper: map, reduce, forEach, then, finally, catch)', async () => {
+    const { events } = await runInstrumented(CASES['async functions passed by name keep their meaning']!)
+    expect(events.filter((e) => e.hook === 'named').map((e) => e.site.text)).toEqual(['[1, 2].map', '[1].map', '[1, 2, 3].reduce', 'm.forEach', 'one.then', 'one.then(bump).then', 'one.then(bump).then(bump).finally', 'failing().catch'])
+  })
+
   for (const [name, body] of Object.entries(CASES)) {
     test(name, async () => {
       const plain = await runPlain(body)

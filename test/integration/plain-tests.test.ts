@@ -15,9 +15,9 @@ describe('plain tests in race mode', () => {
 
   it('fails each racy test with one report, passes every fixed one, and exits 66', () => {
     expect(run.code).toBe(66)
-    expect(run.output).toContain('Found 5 data race(s) (2 more suppressed)')
-    const summary = run.output.slice(run.output.indexOf('Found 5 data race(s)'))
-    for (const name of ['two debits in Promise.all', 'a debit left in flight, awaited later', 'two async listeners of one event', 'a timer callback against the test', 'debits in items.map(async …)']) {
+    expect(run.output).toContain('Found 6 data race(s) (2 more suppressed)')
+    const summary = run.output.slice(run.output.indexOf('Found 6 data race(s)'))
+    for (const name of ['two debits in Promise.all', 'a debit left in flight, awaited later', 'two async listeners of one event', 'a timer callback against the test', 'debits in items.map(async …)', 'debits in items.map(debitAccount7), a function passed by name']) {
       expect(summary).toContain(`  ${name}: `)
     }
     for (const name of [
@@ -35,6 +35,7 @@ describe('plain tests in race mode', () => {
       'an interval sweeps entries the test adds between its runs',
       'debits in items\\.map\\(async …\\) that read after the await',
       'debits in a for…of loop, one after the other',
+      'debits in items\\.map\\(auditedDebitAccount8\\) that read after the await',
     ]) {
       expect(run.output).toMatch(new RegExp(`✓ .*${name}`))
     }
@@ -61,8 +62,13 @@ describe('plain tests in race mode', () => {
     expect(run.output).toMatch(/Task \d+ \(finished\) started at: test\/callbacks\.test\.ts:6:34 \(async callback of \[30, 20\]\.map\(…\)\)/)
   })
 
+  it('so is each call of an async function passed by name to a built-in (items.map(debit))', () => {
+    expect(run.output).toMatch(/× .*debits in items\.map\(debitAccount7\), a function passed by name \d+ms\n/)
+    expect(run.output).toMatch(/Task \d+ \(finished\) started at: test\/callbacks\.test\.ts:36:30 \(async callback of \[30, 20\]\.map\(…\)\)/)
+  })
+
   it('async listeners and timer callbacks are tasks', () => {
-    expect(run.output).toMatch(/Task \d+ \(finished\) started at: test\/events-racy\.test\.ts:8:16 \(listener of "paid"\)/)
+    expect(run.output).toMatch(/Task \d+ \(finished\) started at: test\/events-racy\.test\.ts:8:10 \(listener of "paid"\)/)
     expect(run.output).toMatch(/Write at count \(module src\/counter\.ts\) by task \d+:\n  increment  src\/counter\.ts:22:3\nPrevious write at count \(module src\/counter\.ts\) by the test body:/)
   })
 

@@ -1,0 +1,62 @@
+/**
+ * Source-map segments for the inserted call hooks. A routed call `f(a)` becomes
+ * `H.f(void 0, f, site, a)`, and V8 places the calling frame at the hook's `f`. That text is
+ * inserted, so the map has no segment for it: a call at the start of a line mapped to nothing
+ * (the stack then showed the generated line) and one later in a line to the previous token (a
+ * `return`'s column). Each inserted hook gets a segment at the position V8 gives the original
+ * call (a method's name, else the callee), so stacks read as they do without instrumentation.
+ */
+
+/** A decoded source-map segment: generated column, source, original line (0-based), original column. */
+export type Segment = [number] | [number, number, number, number] | [number, number, number, number, number]
+
+/** Where one hook was inserted (`start`, an offset of the input) and where V8 places the original call (`at`). */
+export interface HookCall {
+  readonly start: number
+  readonly at: number
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0]
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1)
+  return starts
+}
+
+function lineOf(starts: readonly number[], offset: number): number {
+  let lo = 0
+  let hi = starts.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (starts[mid]! <= offset) lo = mid
+    else hi = mid - 1
+  }
+  return lo
+}
+
+/**
+ * Adds a segment (source 0) for each occurrence of `marker` in `output` to `mappings`, in order,
+ * pointing at its hook's `at` in `input`. Hooks pair with occurrences by input position (ties in
+ * insertion order, as they were appended). Changes nothing and returns false when the counts differ
+ * (the marker also appears in the user's own text).
+ */
+export function mapHookCalls(input: string, output: string, mappings: Segment[][], hooks: readonly HookCall[], marker: string): boolean {
+  const found: number[] = []
+  for (let i = output.indexOf(marker); i >= 0; i = output.indexOf(marker, i + marker.length)) found.push(i)
+  if (found.length !== hooks.length) return false
+  const ordered = hooks.map((h, i) => ({ h, i })).sort((a, b) => a.h.start - b.h.start || a.i - b.i)
+  const inStarts = lineStarts(input)
+  const outStarts = lineStarts(output)
+  ordered.forEach(({ h }, k) => {
+    const genLine = lineOf(outStarts, found[k]!)
+    const genCol = found[k]! - outStarts[genLine]!
+    const line = lineOf(inStarts, h.at)
+    const segment: Segment = [genCol, 0, line, h.at - inStarts[line]!]
+    while (mappings.length <= genLine) mappings.push([])
+    const row = mappings[genLine]!
+    let j = 0
+    while (j < row.length && row[j]![0] < genCol) j++
+    if (j < row.length && row[j]![0] === genCol) row[j] = segment
+    else row.splice(j, 0, segment)
+  })
+  return true
+}

@@ -1,0 +1,128 @@
+/**
+ * In race mode the stacks a test sees hold the test's frames only, as many as without the
+ * detector. The instrumented call hook (`H.f`) adds a frame under every call it routes and a
+ * task a few more where it starts, so without this an error's stack shows vitest-race's files
+ * between the user's and, with V8's default `Error.stackTraceLimit` of 10, loses the outer half
+ * of the user's frames (the test's own line among them).
+ *
+ * V8 is asked for more frames, and `Error.prepareStackTrace` (whoever sets it: Vite's module
+ * runner for source maps, a `callsites`-style library, or nobody) is given the call sites
+ * without ours, cut to the limit the user had. `Error.prepareStackTrace` becomes an accessor
+ * (V8 and Node read it with an ordinary get): a function set is kept as the inner one, and one
+ * read and set back restores it. A stack formatted while the test has changed
+ * `Error.stackTraceLimit` is not cut (that limit was V8's for it). Our own captures (stacks.ts,
+ * tasks.ts) are registered with `keepOwnFrames` and keep every frame: reports need the hook's.
+ */
+import { pathToFileURL } from 'node:url'
+import { safeApply, safeObjectDefineProperty, safeReflectGetOwnPropertyDescriptor, SafeWeakMap } from './builtins.js'
+
+/** What `keptSites` needs of a V8 call site. */
+export interface SiteLike {
+  getFileName(): string | null | undefined
+}
+
+type Prepare = (error: Error, sites: NodeJS.CallSite[]) => unknown
+
+const ownCaptures = new SafeWeakMap<object, true>()
+const errorToString = Error.prototype.toString
+
+/** Marks `holder` (before a stack is captured into it) as ours: its stack keeps every frame. */
+export function keepOwnFrames(holder: object): void {
+  ownCaptures.set(holder, true)
+}
+
+/** The prefixes a frame's file has when it lies in one of `dirs` (each ending in a separator): as a path and as a `file://` URL. */
+export function ownPrefixes(dirs: readonly string[]): string[] {
+  const out: string[] = []
+  for (const dir of dirs) {
+    out.push(dir)
+    out.push(pathToFileURL(dir).href)
+  }
+  return out
+}
+
+function isOwnFile(file: string | null | undefined, prefixes: readonly string[]): boolean {
+  if (typeof file !== 'string' || file === '') return false
+  for (const prefix of prefixes) if (file.startsWith(prefix)) return true
+  return false
+}
+
+/** `sites` without the frames whose file starts with one of `prefixes`, at most `limit` of them (no cut when undefined). */
+export function keptSites<S extends SiteLike>(sites: readonly S[], prefixes: readonly string[], limit: number | undefined): S[] {
+  const kept: S[] = []
+  for (let i = 0; i < sites.length; i++) {
+    if (limit !== undefined && kept.length >= limit) break
+    const site = sites[i]!
+    let file: string | null | undefined
+    try {
+      file = site.getFileName()
+    } catch {
+      file = undefined
+    }
+    if (!isOwnFile(file, prefixes)) kept[kept.length] = site
+  }
+  return kept
+}
+
+/** How many frames V8 is asked for so that `limit` of the user's survive ours (a hook frame under each call, a few per task): at most 200. */
+export function raisedLimit(limit: number): number {
+  return Math.min(200, limit * 3 + 10)
+}
+
+/** V8's own format, for when nobody has set `Error.prepareStackTrace`. */
+function defaultFormat(error: unknown, sites: readonly NodeJS.CallSite[]): string {
+  let text: string
+  try {
+    text = String(safeApply(errorToString, error, []))
+  } catch {
+    text = 'Error'
+  }
+  for (let i = 0; i < sites.length; i++) text += `\n    at ${String(sites[i])}`
+  return text
+}
+
+let installed = false
+
+/** Installs the filter for this worker (race mode; once). */
+export function hideOwnFrames(ownDirs: readonly string[]): void {
+  if (installed) return
+  installed = true
+  const prefixes = ownPrefixes(ownDirs)
+  const userLimit = Error.stackTraceLimit
+  const raised = typeof userLimit === 'number' && userLimit > 0 && Number.isFinite(userLimit) ? raisedLimit(userLimit) : undefined
+  const descriptor = safeReflectGetOwnPropertyDescriptor(Error, 'prepareStackTrace')
+  if (descriptor !== undefined && descriptor.configurable === false) return
+
+  let inner: unknown = descriptor === undefined ? undefined : 'value' in descriptor ? descriptor.value : safeApply(descriptor.get!, Error, [])
+  // One wrapper per inner function, so that code saving and restoring `Error.prepareStackTrace` restores the inner one.
+  const wrappers = new SafeWeakMap<object, Prepare>()
+  const innerOf = new SafeWeakMap<object, unknown>()
+  const wrap = (fn: unknown): Prepare => {
+    const key = typeof fn === 'function' ? fn : wrap
+    const known = wrappers.get(key)
+    if (known !== undefined) return known
+    const prepare: Prepare = function prepareStackTrace(error, sites) {
+      const ours = ownCaptures.has(error)
+      // A limit changed since (by the test) was V8's for this capture: nothing to cut.
+      const limit = ours || raised === undefined || Error.stackTraceLimit !== raised ? undefined : userLimit
+      const shown = ours ? sites : keptSites(sites, prefixes, limit)
+      return typeof fn === 'function' ? safeApply(fn, Error, [error, shown]) : defaultFormat(error, shown)
+    }
+    wrappers.set(key, prepare)
+    innerOf.set(prepare, fn)
+    return prepare
+  }
+  try {
+    safeObjectDefineProperty(Error, 'prepareStackTrace', {
+      configurable: true,
+      enumerable: descriptor?.enumerable ?? false,
+      get: () => wrap(inner),
+      set: (value: unknown) => {
+        inner = typeof value === 'function' && innerOf.has(value) ? innerOf.get(value) : value
+      },
+    })
+    if (raised !== undefined) Error.stackTraceLimit = raised
+  } catch {
+    // A frozen Error (or a non-writable limit): stacks stay as V8 gives them.
+  }
+}
