@@ -3,8 +3,9 @@
  * each call and placed the calling frame at an unmapped position. Before, a failure seven
  * calls deep showed `Object.f` (vitest-race) between the user's frames and lost the outer half
  * of them, the test's own line among them, and a call at the start of a line showed the
- * generated line. Now the frames Vitest prints, and an error's `stack` as the test reads it,
- * are the same as without the detector: every function, line and column.
+ * generated line, and a `callsites`-style lookup of the caller found vitest-race's file. Now
+ * the frames Vitest prints, an error's `stack` and the call sites a library reads are the same
+ * as without the detector: every function, line and column.
  */
 import { describe, expect, it } from 'vitest'
 import { runVitest } from './run-vitest.js'
@@ -18,7 +19,7 @@ const FRAMES = [
   '❯ level2 src/deep.ts:7:10',
   '❯ level1 src/deep.ts:4:10',
   '❯ handler src/deep.ts:28:10',
-  '❯ test/deep.test.ts:32:3',
+  '❯ test/deep.test.ts:33:3',
 ]
 
 /** The frame lines Vitest prints under the failure. */
@@ -30,7 +31,7 @@ describe('stacks in race mode are the stacks without it', () => {
   for (const race of [false, true]) {
     it(`${race ? 'race' : 'stress'} mode: the printed frames, and the stack the test reads`, () => {
       const run = runVitest('stacks', [], race ? { VITEST_RACE: '1' } : {})
-      expect(run.output).toContain('1 failed | 1 passed')
+      expect(run.output).toContain('1 failed | 2 passed')
       expect(printedFrames(run.output)).toEqual(FRAMES)
       expect(run.output).not.toContain('access-hooks')
       expect(run.code).toBe(1)
