@@ -14,6 +14,7 @@ const parts = [
   { file: 'track-access.mjs' },
   { file: 'instrument.mjs' },
   { file: 'promise-hooks.mjs' },
+  { file: 'error-stacks.mjs' },
   { file: 'memory.mjs', node: ['--expose-gc'] },
   { file: 'threads.mjs' },
   { file: 'workers-scaling.mjs', node: ['--expose-gc'] },

@@ -66,7 +66,7 @@ export function keptSites<S extends SiteLike>(sites: readonly S[], prefixes: rea
 
 /** How many frames V8 is asked for so that `limit` of the user's survive ours (a hook frame under each call, a few per task): at most 200. */
 export function raisedLimit(limit: number): number {
-  return Math.min(200, limit * 3 + 10)
+  return Math.min(200, limit * 2 + 10)
 }
 
 /** V8's own format, for when nobody has set `Error.prepareStackTrace`. */

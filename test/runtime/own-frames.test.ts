@@ -50,7 +50,7 @@ describe('keptSites (pure)', () => {
   })
 
   it('asks V8 for enough frames for a hook frame under each call, and at most 200', () => {
-    expect(raisedLimit(10)).toBe(40)
+    expect(raisedLimit(10)).toBe(30)
     expect(raisedLimit(100)).toBe(200)
   })
 })
