@@ -24,7 +24,7 @@ export function slashPath(path: string): string {
 }
 
 /** A frame's file as a path: `file:///C:/p/a.ts` is `C:/p/a.ts`, `file:///p/a.ts` is `/p/a.ts`. */
-function cleanFile(file: string): string {
+export function framePath(file: string): string {
   if (!file.startsWith('file://')) return slashPath(file)
   const path = decodeURIComponent(file.slice('file://'.length))
   return /^\/[A-Za-z]:\//.test(path) ? path.slice(1) : path
@@ -42,11 +42,11 @@ export function parseStack(stack: string): Frame[] {
     let m = WITH_FN.exec(line)
     if (m !== null) {
       const fn = m[1]!.replace(/^new /, '')
-      frames.push({ fn: fn === '<anonymous>' ? undefined : fn, file: cleanFile(m[2]!), line: Number(m[3]), column: Number(m[4]) })
+      frames.push({ fn: fn === '<anonymous>' ? undefined : fn, file: framePath(m[2]!), line: Number(m[3]), column: Number(m[4]) })
       continue
     }
     m = BARE.exec(line)
-    if (m !== null) frames.push({ fn: undefined, file: cleanFile(m[1]!), line: Number(m[2]), column: Number(m[3]) })
+    if (m !== null) frames.push({ fn: undefined, file: framePath(m[1]!), line: Number(m[2]), column: Number(m[3]) })
   }
   return frames
 }

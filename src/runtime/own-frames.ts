@@ -13,7 +13,7 @@
  * `Error.stackTraceLimit` is not cut (that limit was V8's for it). Our own captures (stacks.ts,
  * tasks.ts) are registered with `keepOwnFrames` and keep every frame: reports need the hook's.
  */
-import { pathToFileURL } from 'node:url'
+import { framePath, slashPath } from '../report/frames.js'
 import { safeApply, safeObjectDefineProperty, safeReflectGetOwnPropertyDescriptor, SafeWeakMap } from './builtins.js'
 
 /** What `keptSites` needs of a V8 call site. */
@@ -31,24 +31,16 @@ export function keepOwnFrames(holder: object): void {
   ownCaptures.set(holder, true)
 }
 
-/** The prefixes a frame's file has when it lies in one of `dirs` (each ending in a separator): as a path and as a `file://` URL. */
-export function ownPrefixes(dirs: readonly string[]): string[] {
-  const out: string[] = []
-  for (const dir of dirs) {
-    out.push(dir)
-    out.push(pathToFileURL(dir).href)
-  }
-  return out
-}
-
-function isOwnFile(file: string | null | undefined, prefixes: readonly string[]): boolean {
+/** Whether a frame's file (a path or a `file://` URL) lies in one of `dirs`. */
+function isOwnFile(file: string | null | undefined, dirs: readonly string[]): boolean {
   if (typeof file !== 'string' || file === '') return false
-  for (const prefix of prefixes) if (file.startsWith(prefix)) return true
+  const path = framePath(file)
+  for (const dir of dirs) if (path.startsWith(slashPath(dir))) return true
   return false
 }
 
-/** `sites` without the frames whose file starts with one of `prefixes`, at most `limit` of them (no cut when undefined). */
-export function keptSites<S extends SiteLike>(sites: readonly S[], prefixes: readonly string[], limit: number | undefined): S[] {
+/** `sites` without the frames whose file lies in one of `dirs`, at most `limit` of them (no cut when undefined). */
+export function keptSites<S extends SiteLike>(sites: readonly S[], dirs: readonly string[], limit: number | undefined): S[] {
   const kept: S[] = []
   for (let i = 0; i < sites.length; i++) {
     if (limit !== undefined && kept.length >= limit) break
@@ -59,7 +51,7 @@ export function keptSites<S extends SiteLike>(sites: readonly S[], prefixes: rea
     } catch {
       file = undefined
     }
-    if (!isOwnFile(file, prefixes)) kept[kept.length] = site
+    if (!isOwnFile(file, dirs)) kept[kept.length] = site
   }
   return kept
 }
@@ -87,7 +79,6 @@ let installed = false
 export function hideOwnFrames(ownDirs: readonly string[]): void {
   if (installed) return
   installed = true
-  const prefixes = ownPrefixes(ownDirs)
   const userLimit = Error.stackTraceLimit
   const raised = typeof userLimit === 'number' && userLimit > 0 && Number.isFinite(userLimit) ? raisedLimit(userLimit) : undefined
   const descriptor = safeReflectGetOwnPropertyDescriptor(Error, 'prepareStackTrace')
@@ -105,7 +96,7 @@ export function hideOwnFrames(ownDirs: readonly string[]): void {
       const ours = ownCaptures.has(error)
       // A limit changed since (by the test) was V8's for this capture: nothing to cut.
       const limit = ours || raised === undefined || Error.stackTraceLimit !== raised ? undefined : userLimit
-      const shown = ours ? sites : keptSites(sites, prefixes, limit)
+      const shown = ours ? sites : keptSites(sites, ownDirs, limit)
       return typeof fn === 'function' ? safeApply(fn, Error, [error, shown]) : defaultFormat(error, shown)
     }
     wrappers.set(key, prepare)

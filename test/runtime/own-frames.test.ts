@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { hideOwnFrames, keepOwnFrames, keptSites, ownPrefixes, raisedLimit } from '../../src/runtime/own-frames.js'
+import { hideOwnFrames, keepOwnFrames, keptSites, raisedLimit } from '../../src/runtime/own-frames.js'
 
 const OWN = join(mkdtempSync(join(tmpdir(), 'vitest-race-own-')), 'dist') + '/'
 let through: <T>(fn: () => T) => T
@@ -31,7 +31,7 @@ const framesOf = (stack: string | undefined) => (stack ?? '').split('\n').filter
 
 describe('keptSites (pure)', () => {
   const site = (file: string | null) => ({ getFileName: () => file })
-  const prefixes = ownPrefixes(['/p/node_modules/vitest-race/dist/'])
+  const prefixes = ['/p/node_modules/vitest-race/dist/']
 
   it('drops frames in our folder, as a path or a file URL, and keeps the rest in order', () => {
     const sites = [site('/app/a.ts'), site('/p/node_modules/vitest-race/dist/runtime/access-hooks.js'), site('file:///p/node_modules/vitest-race/dist/runtime/tasks.js'), site(null), site('node:internal/x'), site('/app/b.ts')]
