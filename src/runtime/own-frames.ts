@@ -39,19 +39,29 @@ function isOwnFile(file: string | null | undefined, dirs: readonly string[]): bo
   return false
 }
 
-/** `sites` without the frames whose file lies in one of `dirs`, at most `limit` of them (no cut when undefined). */
+function fileOf(site: SiteLike | undefined): string | null | undefined {
+  try {
+    return site?.getFileName()
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * `sites` without the frames whose file lies in one of `dirs`, nor Node's own frames that ours
+ * called (`AsyncLocalStorage.run` under each task start), at most `limit` of them (no cut when undefined).
+ */
 export function keptSites<S extends SiteLike>(sites: readonly S[], dirs: readonly string[], limit: number | undefined): S[] {
   const kept: S[] = []
+  let outerIsOwn = isOwnFile(fileOf(sites[0]), dirs)
   for (let i = 0; i < sites.length; i++) {
     if (limit !== undefined && kept.length >= limit) break
-    const site = sites[i]!
-    let file: string | null | undefined
-    try {
-      file = site.getFileName()
-    } catch {
-      file = undefined
-    }
-    if (!isOwnFile(file, dirs)) kept[kept.length] = site
+    const own = outerIsOwn
+    outerIsOwn = isOwnFile(fileOf(sites[i + 1]), dirs)
+    if (own) continue
+    const file = fileOf(sites[i])
+    if (outerIsOwn && typeof file === 'string' && file.startsWith('node:')) continue
+    kept[kept.length] = sites[i]!
   }
   return kept
 }

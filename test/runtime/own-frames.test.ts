@@ -13,12 +13,16 @@ import { hideOwnFrames, keepOwnFrames, keptSites, raisedLimit } from '../../src/
 
 const OWN = join(mkdtempSync(join(tmpdir(), 'vitest-race-own-')), 'dist') + '/'
 let through: <T>(fn: () => T) => T
+let asTask: <T>(fn: () => T) => T
 const userLimit = Error.stackTraceLimit
 
 beforeAll(async () => {
   mkdirSync(OWN, { recursive: true })
-  writeFileSync(join(OWN, 'hook.mjs'), 'export function through(fn) { return fn() }\n')
-  ;({ through } = (await import(pathToFileURL(join(OWN, 'hook.mjs')).href)) as { through: typeof through })
+  writeFileSync(
+    join(OWN, 'hook.mjs'),
+    "import { AsyncLocalStorage } from 'node:async_hooks'\nconst als = new AsyncLocalStorage()\nexport function through(fn) { return fn() }\nexport function asTask(fn) { return als.run(1, fn) }\n",
+  )
+  ;({ through, asTask } = (await import(pathToFileURL(join(OWN, 'hook.mjs')).href)) as { through: typeof through; asTask: typeof through })
   hideOwnFrames([OWN])
 })
 
@@ -42,6 +46,11 @@ describe('keptSites (pure)', () => {
     const sites = Array.from({ length: 30 }, (_, i) => site(i % 2 === 0 ? `/app/f${i}.ts` : '/p/node_modules/vitest-race/dist/h.js'))
     expect(keptSites(sites, prefixes, 10).map((s) => s.getFileName())).toEqual(Array.from({ length: 10 }, (_, i) => `/app/f${2 * i}.ts`))
     expect(keptSites(sites, prefixes, undefined)).toHaveLength(15)
+  })
+
+  it('drops a Node frame that one of ours called (AsyncLocalStorage.run under a task start), not one the user’s called', () => {
+    const sites = [site('/app/task.ts'), site('node:async_hooks'), site('/p/node_modules/vitest-race/dist/runtime/context.js'), site('/app/caller.ts'), site('node:internal/timers'), site('/app/timer.ts')]
+    expect(keptSites(sites, prefixes, undefined).map((s) => s.getFileName())).toEqual(['/app/task.ts', '/app/caller.ts', 'node:internal/timers', '/app/timer.ts'])
   })
 
   it('a file name that throws, or a folder that only shares a prefix, is the user’s', () => {
@@ -109,6 +118,14 @@ describe('installed', () => {
     } finally {
       Error.stackTraceLimit = raised
     }
+  })
+
+  it('task starts leave no Node frame of theirs: every user frame survives a chain of them', () => {
+    const chain = (depth: number): Error => (depth === 0 ? new Error('tasks') : asTask(() => chain(depth - 1)))
+    const frames = framesOf(chain(12).stack)
+    expect(frames).toHaveLength(10)
+    expect(frames.join('\n')).not.toContain('node:async_hooks')
+    expect(frames.every((f) => f.includes('own-frames.test.ts'))).toBe(true)
   })
 
   it('our own captures keep every frame (reports read the hook’s)', () => {
