@@ -7,6 +7,8 @@
  * call (a method's name, else the callee), so stacks read as they do without instrumentation.
  */
 
+import { LineTable } from './line-table.js'
+
 /** A decoded source-map segment: generated column, source, original line (0-based), original column. */
 export type Segment = [number] | [number, number, number, number] | [number, number, number, number, number]
 
@@ -16,41 +18,24 @@ export interface HookCall {
   readonly at: number
 }
 
-function lineStarts(text: string): number[] {
-  const starts = [0]
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1)
-  return starts
-}
-
-function lineOf(starts: readonly number[], offset: number): number {
-  let lo = 0
-  let hi = starts.length - 1
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1
-    if (starts[mid]! <= offset) lo = mid
-    else hi = mid - 1
-  }
-  return lo
-}
-
 /**
  * Adds a segment (source 0) for each occurrence of `marker` in `output` to `mappings`, in order,
- * pointing at its hook's `at` in `input`. Hooks pair with occurrences by input position (ties in
+ * pointing at its hook's `at` in the input (whose lines `input` holds). Hooks pair with occurrences by input position (ties in
  * insertion order, as they were appended). Changes nothing and returns false when the counts differ
  * (the marker also appears in the user's own text).
  */
-export function mapHookCalls(input: string, output: string, mappings: Segment[][], hooks: readonly HookCall[], marker: string): boolean {
+export function mapHookCalls(input: LineTable, output: string, mappings: Segment[][], hooks: readonly HookCall[], marker: string): boolean {
   const found: number[] = []
   for (let i = output.indexOf(marker); i >= 0; i = output.indexOf(marker, i + marker.length)) found.push(i)
   if (found.length !== hooks.length) return false
   const ordered = hooks.map((h, i) => ({ h, i })).sort((a, b) => a.h.start - b.h.start || a.i - b.i)
-  const inStarts = lineStarts(input)
-  const outStarts = lineStarts(output)
+  const outLines = new LineTable(output)
   ordered.forEach(({ h }, k) => {
-    const genLine = lineOf(outStarts, found[k]!)
-    const genCol = found[k]! - outStarts[genLine]!
-    const line = lineOf(inStarts, h.at)
-    const segment: Segment = [genCol, 0, line, h.at - inStarts[line]!]
+    const gen = outLines.position(found[k]!)
+    const genLine = gen.line - 1
+    const genCol = gen.col - 1
+    const at = input.position(h.at)
+    const segment: Segment = [genCol, 0, at.line - 1, at.col - 1]
     while (mappings.length <= genLine) mappings.push([])
     const row = mappings[genLine]!
     let j = 0

@@ -19,6 +19,7 @@ import type { Binding, ScopeInfo } from './scope.js'
 import { HOOKS_GLOBAL as H, type Site, type SiteKind } from './sites.js'
 import type { WriteFacts } from './dependence.js'
 import type { HookCall } from './hook-mappings.js'
+import { LineTable } from './line-table.js'
 
 /** How much to instrument. */
 export type InstrumentMode = 'full' | 'awaits'
@@ -122,7 +123,8 @@ export class Instrumenter {
   className: string | undefined = undefined
   /** Module-level declarations for the prelude (tokens of module bindings). */
   readonly moduleDecls: string[] = []
-  private readonly lineStarts: number[] = [0]
+  /** Lines of the input, for sites and for the hook mappings. */
+  readonly lines: LineTable
   private readonly tokens = new Map<object, string>()
   private readonly bodyDecls = new Map<Node, string[]>()
   private tokenCount = 0
@@ -136,7 +138,7 @@ export class Instrumenter {
     program: Node,
   ) {
     this.s = new MagicString(code)
-    for (let i = 0; i < code.length; i++) if (code.charCodeAt(i) === 10) this.lineStarts.push(i + 1)
+    this.lines = new LineTable(code)
     this.moduleCtx = this.fn = { node: program, temps: 0 }
   }
 
@@ -156,14 +158,7 @@ export class Instrumenter {
   private importsRace: boolean | undefined
 
   position(offset: number): { line: number; col: number } {
-    let lo = 0
-    let hi = this.lineStarts.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if (this.lineStarts[mid]! <= offset) lo = mid
-      else hi = mid - 1
-    }
-    return { line: lo + 1, col: offset - this.lineStarts[lo]! + 1 }
+    return this.lines.position(offset)
   }
 
   /** A new site; returns the code that names it at run time. */

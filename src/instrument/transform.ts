@@ -69,6 +69,6 @@ export function instrument(code: string, options: TransformOptions): TransformOu
   ins.s.prependLeft(at, at === 0 ? prelude : `;${prelude}`)
   const out = ins.s.toString()
   const decoded = ins.s.generateDecodedMap({ hires: 'boundary', includeContent: true, source: options.file })
-  mapHookCalls(code, out, decoded.mappings as Segment[][], ins.hookCalls, `${H}.f(`)
+  mapHookCalls(ins.lines, out, decoded.mappings as Segment[][], ins.hookCalls, `${H}.f(`)
   return { code: out, map: new SourceMap(decoded), sites: ins.sites.length }
 }

@@ -53,14 +53,17 @@ function fileOf(site: SiteLike | undefined): string | null | undefined {
  */
 export function keptSites<S extends SiteLike>(sites: readonly S[], dirs: readonly string[], limit: number | undefined): S[] {
   const kept: S[] = []
-  let outerIsOwn = isOwnFile(fileOf(sites[0]), dirs)
+  let next = fileOf(sites[0])
+  let nextIsOwn = isOwnFile(next, dirs)
   for (let i = 0; i < sites.length; i++) {
     if (limit !== undefined && kept.length >= limit) break
-    const own = outerIsOwn
-    outerIsOwn = isOwnFile(fileOf(sites[i + 1]), dirs)
+    const file = next
+    const own = nextIsOwn
+    next = fileOf(sites[i + 1])
+    nextIsOwn = isOwnFile(next, dirs)
     if (own) continue
-    const file = fileOf(sites[i])
-    if (outerIsOwn && typeof file === 'string' && file.startsWith('node:')) continue
+    // Called by one of ours: Node's frame is there only because we are.
+    if (nextIsOwn && typeof file === 'string' && file.startsWith('node:')) continue
     kept[kept.length] = sites[i]!
   }
   return kept

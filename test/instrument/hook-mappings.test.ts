@@ -13,6 +13,7 @@ import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping'
 import { transformWithOxc } from 'vite'
 import { describe, expect, it } from 'vitest'
 import { mapHookCalls, type Segment } from '../../src/instrument/hook-mappings.js'
+import { LineTable } from '../../src/instrument/line-table.js'
 import { instrument } from '../../src/instrument/transform.js'
 
 const MARK = '__vitestRace.f('
@@ -54,7 +55,7 @@ describe('mapHookCalls (pure)', () => {
     const input = 'a(b())\nc()'
     const output = 'M(a, M(b))\nM(c)'
     const mappings: Segment[][] = [[[2, 0, 0, 0]], [[2, 0, 1, 0]]]
-    expect(mapHookCalls(input, output, mappings, [{ start: 7, at: 7 }, { start: 0, at: 0 }, { start: 2, at: 2 }], 'M(')).toBe(true)
+    expect(mapHookCalls(new LineTable(input), output, mappings, [{ start: 7, at: 7 }, { start: 0, at: 0 }, { start: 2, at: 2 }], 'M(')).toBe(true)
     expect(mappings).toEqual([
       [[0, 0, 0, 0], [2, 0, 0, 0], [5, 0, 0, 2]],
       [[0, 0, 1, 0], [2, 0, 1, 0]],
@@ -63,13 +64,13 @@ describe('mapHookCalls (pure)', () => {
 
   it('changes nothing when the marker count differs from the hooks (the user wrote the marker)', () => {
     const mappings: Segment[][] = [[[0, 0, 0, 0]]]
-    expect(mapHookCalls('x', 'M(x) "M("', mappings, [{ start: 0, at: 0 }], 'M(')).toBe(false)
+    expect(mapHookCalls(new LineTable('x'), 'M(x) "M("', mappings, [{ start: 0, at: 0 }], 'M(')).toBe(false)
     expect(mappings).toEqual([[[0, 0, 0, 0]]])
   })
 
   it('replaces a segment already at the marker’s column, and adds rows the map lacked', () => {
     const mappings: Segment[][] = [[[0, 0, 0, 5]]]
-    expect(mapHookCalls('a\nb()', 'x\nM(b)', mappings, [{ start: 2, at: 2 }], 'M(')).toBe(true)
+    expect(mapHookCalls(new LineTable('a\nb()'), 'x\nM(b)', mappings, [{ start: 2, at: 2 }], 'M(')).toBe(true)
     expect(mappings).toEqual([[[0, 0, 0, 5]], [[0, 0, 1, 0]]])
   })
 })
